@@ -1,0 +1,156 @@
+"""``evictions``: the project's command line.
+
+- ``evictions setup``    build the dbt manifest and the Dagster instance folder;
+- ``evictions refresh``  run the whole asset graph through Dagster (in-process);
+- ``evictions sample``   write the synthetic sample landing zone (``--scale N`` for benchmarks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from orchestration.settings import DEFAULT_WAREHOUSE_DIR, REPO_ROOT, Settings, SettingsError, load_settings
+
+DOTENV_MARKER = "# written by `evictions` so that `uv run dagster dev` uses the warehouse's Dagster instance"
+DAGSTER_YAML = """\
+# Dagster instance of the eviction-prevention warehouse (written by `evictions setup`).
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+"""
+
+
+def _say(message: str) -> None:
+    print(f"[evictions {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def prepare_environment(settings: Settings) -> None:
+    """Make every part of the stack (Dagster, dbt subprocesses) see the same settings."""
+    os.environ["EVICTIONS_LANDING_DIR"] = str(settings.landing_dir)
+    os.environ["EVICTIONS_WAREHOUSE_DIR"] = str(settings.warehouse_dir)
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    dagster_yaml = settings.dagster_home / "dagster.yaml"
+    if not dagster_yaml.exists():
+        dagster_yaml.write_text(DAGSTER_YAML, encoding="utf-8")
+    _write_dotenv(settings)
+
+
+def _write_dotenv(settings: Settings) -> None:
+    """Point ``dagster dev`` (run from the repository) at the default warehouse's instance.
+
+    Only for the default warehouse directory: a run against another directory (a test,
+    a benchmark) must not redirect the UI. Dagster needs an absolute DAGSTER_HOME, so
+    this file is written here rather than committed.
+    """
+    if settings.warehouse_dir != DEFAULT_WAREHOUSE_DIR:
+        return
+    dotenv = REPO_ROOT / ".env"
+    if dotenv.exists() and DOTENV_MARKER not in dotenv.read_text(encoding="utf-8"):
+        return  # the user's own .env: leave it alone
+    dotenv.write_text(f"{DOTENV_MARKER}\nDAGSTER_HOME={settings.dagster_home}\n", encoding="utf-8")
+
+
+def cmd_setup(_: argparse.Namespace) -> int:
+    from orchestration.lib.dbt_manifest import build_manifest
+
+    settings = load_settings()
+    prepare_environment(settings)
+    _say("building the dbt manifest (dbt parse)")
+    path = build_manifest()
+    _say(f"manifest: {path}")
+    _say(f"Dagster instance: {settings.dagster_home}")
+    return 0
+
+
+def cmd_refresh(_: argparse.Namespace) -> int:
+    from orchestration.lib.dbt_manifest import ensure_manifest
+    from orchestration.lib.locking import WarehouseBusy, warehouse_lock
+
+    started = time.monotonic()
+    settings = load_settings()
+    prepare_environment(settings)
+    _say(f"landing zone: {settings.landing_dir}")
+    _say(f"warehouse:    {settings.warehouse_dir}")
+    _say("checking the dbt manifest")
+    ensure_manifest()
+    try:
+        with warehouse_lock(settings.state_dir, "refresh", wait_seconds=3600, on_wait=_say):
+            success = _run_refresh_job(settings)
+    except WarehouseBusy as busy:
+        _say(str(busy))
+        return 3
+    elapsed = time.monotonic() - started
+    if success:
+        _say(f"refresh succeeded in {elapsed:.1f} s; outputs under {settings.warehouse_dir}")
+        return 0
+    _say(f"refresh FAILED after {elapsed:.1f} s; published tables keep their previous version")
+    return 1
+
+
+def _run_refresh_job(settings: Settings) -> bool:
+    _say("loading the Dagster definitions")
+    import dagster as dg
+
+    from orchestration.definitions import build_definitions
+    from orchestration.defs.schedules.definitions import REFRESH_JOB_NAME
+
+    job = build_definitions().resolve_job_def(REFRESH_JOB_NAME)
+    with dg.DagsterInstance.get() as instance:
+        _say(f"running job '{REFRESH_JOB_NAME}' in-process (Dagster instance {settings.dagster_home})")
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+        failures = [event for event in result.all_events if event.is_step_failure]
+        for event in failures:
+            error = event.step_failure_data.error if event.step_failure_data else None
+            message = error.message.strip().splitlines()[0] if error and error.message else "failed"
+            _say(f"step {event.step_key} failed: {message}")
+        _say(f"Dagster run {result.run_id}: {'success' if result.success else 'failure'}")
+        return result.success
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from orchestration.sample.generator import write_sample
+
+    out = Path(args.out).resolve()
+    _say(f"writing the sample landing zone (scale {args.scale}) to {out}")
+    write_sample(out, scale=args.scale, progress=_say)
+    _say("done")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="evictions", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("setup", help="build the dbt manifest and the Dagster instance folder").set_defaults(func=cmd_setup)
+    commands.add_parser("refresh", help="bring the warehouse up to date through Dagster").set_defaults(func=cmd_refresh)
+    sample = commands.add_parser("sample", help="write the synthetic sample landing zone")
+    sample.add_argument("--out", default=str(REPO_ROOT / "sample" / "landing"), help="landing-zone folder to write")
+    sample.add_argument("--scale", type=int, default=1, help="multiply households, cases, petitions and postings")
+    sample.set_defaults(func=cmd_sample)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SettingsError as error:
+        print(f"evictions: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

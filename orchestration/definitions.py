@@ -1,0 +1,43 @@
+"""The code location: assembles the areas under ``orchestration/defs``.
+
+Loading this module reads the dbt manifest but runs nothing: build the manifest
+first with ``uv run evictions setup`` (``dbt parse``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import dagster as dg
+
+from orchestration.defs.dbt.assets import build_dbt_assets, dbt_resource
+from orchestration.defs.ingest.assets import build_ingest_assets
+from orchestration.defs.publish.assets import build_curated_asset, build_published_asset
+from orchestration.defs.quality.assets import ingest_audit, ingest_audit_balance, reconciliation
+from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.schedules.definitions import landing_zone_sensor, monthly_refresh, refresh_job
+
+
+@cache
+def build_definitions() -> dg.Definitions:
+    return dg.Definitions(
+        assets=[
+            *build_ingest_assets(),
+            build_dbt_assets(),
+            build_curated_asset(),
+            build_published_asset(),
+            ingest_audit,
+            reconciliation,
+        ],
+        asset_checks=[ingest_audit_balance],
+        jobs=[refresh_job()],
+        schedules=[monthly_refresh],
+        sensors=[landing_zone_sensor],
+        resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
+        executor=dg.in_process_executor,
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions()

@@ -1,0 +1,92 @@
+"""Publishing dbt's marts to ``curated/`` and its statistics to ``published/``.
+
+Each table is written atomically; readers see the old file or the new one. The
+step depends on the dbt models, so a failed ``dbt build`` (including a failed
+blocking test) leaves every published file at its previous version.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.defs.resources import WarehouseResource, preview_markdown
+from orchestration.lib import publish
+from orchestration.lib.dbt_manifest import models_in_schema
+from orchestration.lib.ingest import loaded_deliveries
+
+# published.md, "curated/": the tables analysts rely on.
+CURATED_TABLES = ("households", "petitions", "case_outcomes", "project_expenses")
+
+
+def _dbt_key(schema: str, name: str) -> dg.AssetKey:
+    return dg.AssetKey(["dbt", schema, name])
+
+
+def _materializations(exported: list[publish.Exported], folder: str, deliveries: list[str]):
+    import polars as pl
+
+    for item in exported:
+        frame = pl.from_arrow(item.table)
+        yield dg.MaterializeResult(
+            asset_key=dg.AssetKey([folder, item.name]),
+            metadata={
+                "dagster/row_count": item.table.num_rows,
+                "path": dg.MetadataValue.path(str(item.path)),
+                "deliveries_used": deliveries,
+                "preview": preview_markdown(frame),
+            },
+        )
+
+
+def build_curated_asset() -> dg.AssetsDefinition:
+    specs = [
+        dg.AssetSpec(
+            ["curated", name],
+            deps=[_dbt_key("marts", name)],
+            group_name="curated",
+            description=f"curated/{name}.parquet: the dbt mart `{name}` for authorised analysts (pseudonymised).",
+            kinds={"parquet"},
+            owners=["team:data-engineering"],
+        )
+        for name in CURATED_TABLES
+    ]
+
+    @dg.multi_asset(name="publish_curated", specs=specs, pool="warehouse_database")
+    def _publish_curated(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        settings = warehouse.settings()
+        deliveries = loaded_deliveries(settings.warehouse_dir)
+        tables = publish.read_relations(settings.database_path, "marts", list(CURATED_TABLES))
+        exported = publish.export(tables, settings.curated_dir, deliveries=deliveries, run_id=context.run_id)
+        context.log.info(f"published {len(exported)} curated tables to {settings.curated_dir}")
+        yield from _materializations(exported, "curated", deliveries)
+
+    return _publish_curated
+
+
+def build_published_asset() -> dg.AssetsDefinition:
+    names = models_in_schema("published")
+    specs = [
+        dg.AssetSpec(
+            ["published", name],
+            deps=[_dbt_key("published", name)],
+            group_name="published",
+            description=f"published/{name}.parquet: disclosure-controlled statistics table.",
+            kinds={"parquet"},
+            owners=["team:data-engineering"],
+        )
+        for name in names
+    ]
+
+    @dg.multi_asset(name="publish_statistics", specs=specs, pool="warehouse_database")
+    def _publish_statistics(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        from orchestration.lib.disclosure import protect_tables
+
+        settings = warehouse.settings()
+        deliveries = loaded_deliveries(settings.warehouse_dir)
+        tables = publish.read_relations(settings.database_path, "published", names)
+        protected = protect_tables(tables, settings.suppression_threshold)
+        exported = publish.export(protected, settings.published_dir, deliveries=deliveries, run_id=context.run_id)
+        context.log.info(f"published {len(exported)} statistics tables to {settings.published_dir}")
+        yield from _materializations(exported, "published", deliveries)
+
+    return _publish_statistics

@@ -1,0 +1,63 @@
+"""The monthly refresh and the sensor that reacts to new deliveries in the landing zone."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+
+from orchestration.lib.contract import SOURCES
+from orchestration.lib.delivery import MANIFEST_NAME, ready_delivery_folders
+from orchestration.settings import load_settings
+
+REFRESH_JOB_NAME = "refresh"
+
+
+def refresh_job() -> dg.UnresolvedAssetJobDefinition:
+    return dg.define_asset_job(
+        REFRESH_JOB_NAME,
+        selection=dg.AssetSelection.all(),
+        description="Bring the warehouse up to date with every ready delivery, then rebuild and publish.",
+        executor_def=dg.in_process_executor,
+    )
+
+
+monthly_refresh = dg.ScheduleDefinition(
+    name="monthly_refresh",
+    job_name=REFRESH_JOB_NAME,
+    cron_schedule="0 6 1 * *",
+    execution_timezone="Europe/Oslo",
+    description="Refreshes everything at 06:00 Oslo time on the first day of each month.",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+)
+
+
+def ready_deliveries() -> dict[str, float]:
+    """Every ready delivery (folder with a manifest) and its manifest's modification time."""
+    settings = load_settings()
+    found = {}
+    for source in SOURCES:
+        for folder in ready_delivery_folders(settings.landing_dir, source):
+            found[f"{source}/{folder.name}"] = (folder / MANIFEST_NAME).stat().st_mtime
+    return found
+
+
+@dg.sensor(
+    name="landing_zone_sensor",
+    job_name=REFRESH_JOB_NAME,
+    minimum_interval_seconds=60,
+    description="Starts a refresh when a delivery becomes ready (its _manifest.json appears). "
+    "A folder without a manifest starts nothing.",
+    default_status=dg.DefaultSensorStatus.STOPPED,
+)
+def landing_zone_sensor(context: dg.SensorEvaluationContext):
+    seen = json.loads(context.cursor) if context.cursor else {}
+    current = ready_deliveries()
+    new = sorted(key for key, mtime in current.items() if seen.get(key) != mtime)
+    if not new:
+        return dg.SkipReason("no new ready delivery")
+    context.update_cursor(json.dumps(current, sort_keys=True))
+    return dg.RunRequest(
+        run_key="|".join(f"{key}@{current[key]}" for key in new),
+        tags={"evictions/deliveries": ",".join(new)[:4000]},
+    )

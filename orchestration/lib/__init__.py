@@ -1,0 +1,1 @@
+"""Plain helpers with no Dagster import: parsers, the source contract, ingest and publishing."""

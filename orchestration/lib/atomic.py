@@ -1,0 +1,104 @@
+"""Atomic Parquet writes with self-describing metadata.
+
+A reader (DuckDB, polars, pyarrow) sees either the old file or the new one: the new
+file is written next to the target, flushed to disk and renamed over it. A crash
+leaves at most a ``.tmp-*`` file behind, which the next write of the table removes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+METADATA_KEY = b"evictions"
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temporaries(target: Path) -> None:
+    for stale in target.parent.glob(f".{target.name}.tmp-*"):
+        stale.unlink(missing_ok=True)
+
+
+def with_descriptions(
+    table: pa.Table,
+    *,
+    table_name: str,
+    description: str = "",
+    column_descriptions: Mapping[str, str] | None = None,
+    deliveries: Sequence[str] = (),
+    run_id: str | None = None,
+    extra: Mapping[str, object] | None = None,
+) -> pa.Table:
+    """Attach table/column descriptions, deliveries and run to the Arrow schema."""
+    column_descriptions = column_descriptions or {}
+    fields = [
+        field.with_metadata({b"description": column_descriptions.get(field.name, "").encode("utf-8")})
+        for field in table.schema
+    ]
+    document = {
+        "table": table_name,
+        "description": description,
+        "columns": {f.name: column_descriptions.get(f.name, "") for f in table.schema},
+        "deliveries": list(deliveries),
+        "run_id": run_id,
+        **(extra or {}),
+    }
+    metadata = {
+        METADATA_KEY: json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+        b"description": description.encode("utf-8"),
+    }
+    return table.cast(pa.schema(fields, metadata=metadata))
+
+
+def write_parquet_atomic(data: pl.DataFrame | pa.Table, target: Path, **described: object) -> Path:
+    table = data.to_arrow() if isinstance(data, pl.DataFrame) else data
+    if described:
+        table = with_descriptions(table, **described)  # type: ignore[arg-type]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(target)
+    temporary = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex}"
+    try:
+        pq.write_table(table, temporary, compression="zstd")
+        with temporary.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+    return target
+
+
+def write_text_atomic(text: str, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(target)
+    temporary = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex}"
+    try:
+        with temporary.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def read_table_metadata(path: Path) -> dict:
+    schema = pq.read_schema(path)
+    return json.loads((schema.metadata or {}).get(METADATA_KEY, b"{}"))

@@ -1,0 +1,183 @@
+"""Finding ready deliveries in the landing zone and checking them against their manifest.
+
+A delivery is ``<landing>/<source>/<YYYY-MM-DD>/`` with a ``_manifest.json``. A folder
+without a manifest is still being written and is ignored. Anything else wrong with a
+delivery raises ``DeliveryRefused`` naming the source, delivery, file and reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestration.lib.contract import FileSpec, files_of
+
+MANIFEST_NAME = "_manifest.json"
+_DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CHUNK = 16 * 1024 * 1024
+# An xlsx larger than this when unzipped is refused rather than read (zip bombs).
+MAX_XLSX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+MAX_XLSX_COMPRESSION_RATIO = 200
+
+
+class DeliveryRefused(Exception):
+    """The whole delivery is refused; nothing of it is loaded."""
+
+    def __init__(self, source: str, delivery_date: str, file: str | None, reason: str):
+        self.source = source
+        self.delivery_date = delivery_date
+        self.file = file
+        self.reason = reason
+        where = f"{source}/{delivery_date}" + (f"/{file}" if file else "")
+        super().__init__(f"delivery refused: {where}: {reason}")
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    name: str
+    rows: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    source: str
+    delivery_date: str
+    folder: Path
+    files: tuple[ManifestEntry, ...]
+
+    @property
+    def date(self) -> dt.date:
+        return dt.date.fromisoformat(self.delivery_date)
+
+    @property
+    def checksums(self) -> dict[str, str]:
+        return {f.name: f.sha256 for f in self.files}
+
+    def refuse(self, reason: str, file: str | None = None) -> DeliveryRefused:
+        return DeliveryRefused(self.source, self.delivery_date, file, reason)
+
+
+def ready_delivery_folders(landing_dir: Path, source: str) -> list[Path]:
+    """Delivery folders of a source that carry a manifest, oldest first."""
+    source_dir = landing_dir / source
+    if not source_dir.is_dir():
+        return []
+    return sorted(
+        p for p in source_dir.iterdir() if p.is_dir() and _DATE_FOLDER.match(p.name) and (p / MANIFEST_NAME).is_file()
+    )
+
+
+def read_manifest(source: str, folder: Path) -> Delivery:
+    delivery_date = folder.name
+
+    def refuse(reason: str, file: str | None = MANIFEST_NAME) -> DeliveryRefused:
+        return DeliveryRefused(source, delivery_date, file, reason)
+
+    try:
+        dt.date.fromisoformat(delivery_date)
+    except ValueError:
+        raise refuse(f"folder name {delivery_date!r} is not a valid date", None) from None
+    try:
+        manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise refuse(f"manifest is not valid JSON ({error})") from None
+    if not isinstance(manifest, dict):
+        raise refuse("manifest is not a JSON object")
+    if manifest.get("source") != source:
+        raise refuse(f"manifest names source {manifest.get('source')!r}, expected {source!r}")
+    if manifest.get("delivery_date") != delivery_date:
+        raise refuse(f"manifest names delivery date {manifest.get('delivery_date')!r}, folder is {delivery_date!r}")
+    listed = manifest.get("files")
+    if not isinstance(listed, list):
+        raise refuse("manifest has no 'files' list")
+
+    expected = {spec.name for spec in files_of(source)}
+    entries: list[ManifestEntry] = []
+    for item in listed:
+        if not isinstance(item, dict):
+            raise refuse("a 'files' entry is not an object")
+        name, rows, sha = item.get("name"), item.get("rows"), item.get("sha256")
+        # Names are plain file names of the contract: this also stops '../' and absolute paths.
+        if name not in expected:
+            raise refuse(f"manifest lists {name!r}, which is not a file of source {source!r}")
+        if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+            raise refuse(f"manifest row count for {name!r} is not a non-negative whole number")
+        if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-fA-F]{64}", sha):
+            raise refuse(f"manifest sha256 for {name!r} is not 64 hex digits")
+        entries.append(ManifestEntry(name, rows, sha.lower()))
+    names = [e.name for e in entries]
+    if len(set(names)) != len(names):
+        raise refuse("manifest lists a file twice")
+    for name in names:
+        if not (folder / name).is_file():
+            raise refuse("listed in the manifest but missing from the delivery", name)
+    return Delivery(source, delivery_date, folder, tuple(entries))
+
+
+def transcode_and_verify(delivery: Delivery, spec: FileSpec, entry: ManifestEntry, scratch: Path) -> Path:
+    """Check the file's checksum and encoding in one streaming pass.
+
+    Returns a UTF-8 file polars can read: the original for UTF-8 sources, a
+    transcoded copy in ``scratch`` for Windows-1252 (DuckDB and polars read no cp1252).
+    xlsx files are checked for their checksum and for being a sane zip archive.
+    """
+    path = delivery.folder / entry.name
+    digest = hashlib.sha256()
+    encoding = {"csv_cp1252": "cp1252", "csv_utf8": "utf-8", "csv_utf8_bom": "utf-8", "xlsx": None}[spec.format]
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict") if encoding else None
+    target = scratch / f"{spec.source}__{spec.stem}.utf8.csv" if spec.format == "csv_cp1252" else None
+    out = target.open("w", encoding="utf-8", newline="") if target else None
+    offset = 0
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+                if decoder is not None:
+                    try:
+                        text = decoder.decode(chunk)
+                    except UnicodeDecodeError as error:
+                        raise delivery.refuse(
+                            f"not valid {encoding}: byte {offset + error.start} cannot be decoded", entry.name
+                        ) from None
+                    if out is not None:
+                        out.write(text)
+                offset += len(chunk)
+            if decoder is not None:
+                try:
+                    tail = decoder.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    raise delivery.refuse(f"not valid {encoding}: the file ends inside a character", entry.name) from None
+                if out is not None:
+                    out.write(tail)
+    finally:
+        if out is not None:
+            out.close()
+    if digest.hexdigest() != entry.sha256:
+        raise delivery.refuse("checksum does not match the manifest", entry.name)
+    if spec.format == "xlsx":
+        _check_xlsx_container(delivery, entry.name, path)
+    return target or path
+
+
+def _check_xlsx_container(delivery: Delivery, name: str, path: Path) -> None:
+    if not zipfile.is_zipfile(path):
+        raise delivery.refuse("not an xlsx workbook (not a zip archive)", name)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise delivery.refuse(f"not an xlsx workbook ({error})", name) from None
+    uncompressed = sum(i.file_size for i in infos)
+    compressed = max(1, sum(i.compress_size for i in infos))
+    if uncompressed > MAX_XLSX_UNCOMPRESSED_BYTES or uncompressed / compressed > MAX_XLSX_COMPRESSION_RATIO:
+        raise delivery.refuse(
+            f"xlsx unpacks to {uncompressed} bytes (ratio {uncompressed // compressed}:1): refused as a possible zip bomb",
+            name,
+        )

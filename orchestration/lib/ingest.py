@@ -1,0 +1,388 @@
+"""Ingesting the ready deliveries of one source into typed raw Parquet.
+
+For each delivery, oldest first: verify the manifest, decode and read every file,
+validate its rows, and only when every file of the delivery is acceptable, move the
+raw Parquet and quarantine files into place and record the delivery in the ingest
+log. A refused delivery leaves nothing behind; the earlier state stays as it was.
+
+Layout written (under the warehouse directory):
+- ``raw/<source>/<file stem>/<delivery date>.parquet``: loaded rows, pseudonymised;
+- ``quarantine/<source>/<delivery date>/<file stem>.parquet``: rejected rows as delivered;
+- ``state/ingest_log/<source>.json``: what has been loaded, skipped and refused (``quality/ingest_audit``).
+  One log per source, so sources can be ingested in parallel processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from orchestration.lib import atomic
+from orchestration.lib.contract import SOURCES, FileSpec, file_spec, files_of
+from orchestration.lib.delivery import (
+    MANIFEST_NAME,
+    Delivery,
+    DeliveryRefused,
+    ManifestEntry,
+    read_manifest,
+    ready_delivery_folders,
+    transcode_and_verify,
+)
+from orchestration.lib.rows import REASON, ROW_NUMBER, ValidatedFile, validate_rows
+
+Progress = Callable[[str], None]
+
+# What polars and its Excel reader raise for a file they cannot read.
+_UNREADABLE = (pl.exceptions.PolarsError, fastexcel.FastExcelError, ValueError, OSError)
+
+AUDIT_SCHEMA = {
+    "source": pl.String,
+    "delivery_date": pl.Date,
+    "file": pl.String,
+    "status": pl.String,
+    "rows_in_manifest": pl.Int64,
+    "rows_loaded": pl.Int64,
+    "rows_quarantined": pl.Int64,
+    "rows_collapsed": pl.Int64,
+    "reason": pl.String,
+    "recorded_at": pl.String,
+}
+AUDIT_DESCRIPTIONS = {
+    "source": "Source system (landing-zone folder).",
+    "delivery_date": "Delivery date (folder name).",
+    "file": "File of the delivery.",
+    "status": "loaded, skipped_duplicate_delivery or refused.",
+    "rows_in_manifest": "Data rows the manifest announces.",
+    "rows_loaded": "Rows loaded into the raw layer.",
+    "rows_quarantined": "Rows written to quarantine/ with a reason.",
+    "rows_collapsed": "Rows identical to an earlier row (of the file, or an earlier delivery) loaded once.",
+    "reason": "Why the delivery was refused or skipped.",
+    "recorded_at": "When the warehouse recorded this row (UTC).",
+}
+
+
+@dataclass
+class AuditRow:
+    source: str
+    delivery_date: str
+    file: str
+    status: str
+    rows_in_manifest: int | None
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_collapsed: int = 0
+    reason: str | None = None
+    recorded_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+
+
+@dataclass
+class SourceIngestResult:
+    source: str
+    loaded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    refused: list[DeliveryRefused] = field(default_factory=list)
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_collapsed: int = 0
+
+    @property
+    def deliveries(self) -> list[str]:
+        return self.loaded + self.skipped
+
+
+class IngestLog:
+    """What the warehouse has taken in: the source of truth for skipping and refusing."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        self.deliveries: dict[str, dict] = data.get("deliveries", {})
+        self.audit: list[dict] = data.get("audit", [])
+
+    @staticmethod
+    def key(source: str, delivery_date: str) -> str:
+        return f"{source}/{delivery_date}"
+
+    def loaded(self, source: str, delivery_date: str) -> dict | None:
+        return self.deliveries.get(self.key(source, delivery_date))
+
+    def loaded_dates(self, source: str) -> list[str]:
+        return sorted(d["delivery_date"] for d in self.deliveries.values() if d["source"] == source)
+
+    def record(self, rows: list[AuditRow]) -> None:
+        for row in rows:
+            fresh = asdict(row)
+            # A refusal repeated run after run is one finding, not many.
+            same = [
+                a
+                for a in self.audit
+                if (a["source"], a["delivery_date"], a["file"], a["status"], a["reason"])
+                == (row.source, row.delivery_date, row.file, row.status, row.reason)
+            ]
+            if not same:
+                self.audit.append(fresh)
+
+    def save(self) -> None:
+        document = {"deliveries": self.deliveries, "audit": self.audit}
+        atomic.write_text_atomic(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True), self.path)
+
+    def audit_frame(self) -> pl.DataFrame:
+        frame = pl.DataFrame(self.audit, schema={k: pl.String if v == pl.Date else v for k, v in AUDIT_SCHEMA.items()})
+        return frame.with_columns(pl.col("delivery_date").str.to_date()).sort("source", "delivery_date", "file", "recorded_at")
+
+
+def ingest_log_path(warehouse_dir: Path, source: str) -> Path:
+    return warehouse_dir / "state" / "ingest_log" / f"{source}.json"
+
+
+def loaded_deliveries(warehouse_dir: Path) -> list[str]:
+    """``source/date`` of every delivery in the raw layer, for lineage metadata."""
+    return sorted(
+        key for source in SOURCES for key in IngestLog(ingest_log_path(warehouse_dir, source)).deliveries
+    )
+
+
+def raw_path(raw_dir: Path, spec: FileSpec, delivery_date: str) -> Path:
+    return raw_dir / spec.source / spec.stem / f"{delivery_date}.parquet"
+
+
+def quarantine_path(quarantine_dir: Path, spec: FileSpec, delivery_date: str) -> Path:
+    return quarantine_dir / spec.source / delivery_date / f"{spec.stem}.parquet"
+
+
+def empty_raw_schema(spec: FileSpec) -> pl.Schema:
+    empty = pl.DataFrame(schema={n: pl.String for n in (*spec.column_names, ROW_NUMBER)})
+    empty = empty.with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
+    return validate_rows(spec, empty, dt.date(2000, 1, 1), "schema").loaded.schema
+
+
+def ensure_raw_schema_files(raw_dir: Path, source: str) -> None:
+    """Each raw table has an empty ``_schema.parquet``, so dbt can read a source with no delivery yet."""
+    for spec in files_of(source):
+        target = raw_dir / spec.source / spec.stem / "_schema.parquet"
+        if not target.exists():
+            atomic.write_parquet_atomic(pl.DataFrame(schema=empty_raw_schema(spec)), target)
+
+
+def _read_strings(spec: FileSpec, path: Path, delivery: Delivery, entry: ManifestEntry) -> pl.DataFrame:
+    """The file's data rows as strings, with the 1-based data-row number; header checked."""
+    try:
+        if spec.format == "xlsx":
+            try:
+                frame = pl.read_excel(path, sheet_name=spec.sheet, engine="calamine", read_options={"dtypes": "string"})
+            except ValueError as error:
+                if "sheet" in str(error).lower():
+                    raise delivery.refuse(f"the workbook has no sheet {spec.sheet!r}", entry.name) from None
+                raise
+        else:
+            frame = pl.read_csv(
+                path,
+                separator="," if spec.format == "csv_utf8" else ";",
+                infer_schema=False,
+                quote_char='"',
+                raise_if_empty=False,
+            )
+    except DeliveryRefused:
+        raise
+    except _UNREADABLE as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise delivery.refuse(f"cannot be read as {spec.format}: {first_line}", entry.name) from None
+
+    header = [c.strip() for c in frame.columns]
+    frame.columns = header
+    expected = list(spec.column_names)
+    missing = [c for c in expected if c not in header]
+    unknown = [c for c in header if c not in expected]
+    if missing or unknown or len(header) != len(set(header)):
+        details = []
+        if missing:
+            details.append(f"missing columns {missing}")
+        if unknown:
+            details.append(f"unknown columns {unknown}")
+        if len(header) != len(set(header)):
+            details.append("a column appears twice")
+        raise delivery.refuse("header does not match the contract: " + ", ".join(details), entry.name)
+    if frame.height != entry.rows:
+        raise delivery.refuse(f"the file has {frame.height} data rows, the manifest says {entry.rows}", entry.name)
+    return frame.select(expected).with_row_index(ROW_NUMBER, offset=1).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
+
+
+def _drop_postings_loaded_before(
+    spec: FileSpec, validated: ValidatedFile, raw_dir: Path, strings: pl.DataFrame, delivery_date: str
+) -> ValidatedFile:
+    """Incremental files: a posting delivered again unchanged counts once; changed, it is quarantined."""
+    earlier_files = [p for p in (raw_dir / spec.source / spec.stem).glob("*.parquet") if p.stem not in (delivery_date, "_schema")]
+    if not earlier_files or validated.loaded.is_empty():
+        return validated
+    key = spec.key[0]
+    content = [c for c in validated.loaded.columns if c not in (ROW_NUMBER, "delivery_date")]
+    new_keys = validated.loaded.select(key)
+    earlier = (
+        pl.scan_parquet(earlier_files)
+        .select(content)
+        .join(new_keys.lazy(), on=key, how="semi")
+        .collect()
+    )
+    if earlier.is_empty():
+        return validated
+    seen = validated.loaded.join(earlier.with_columns(pl.lit(True).alias("__same__")), on=content, how="left")
+    repeated = seen.filter(pl.col("__same__").fill_null(False))
+    conflicting_keys = validated.loaded.join(earlier.select(key), on=key, how="semi").join(
+        repeated.select(key), on=key, how="anti"
+    )
+    conflicts = strings.join(conflicting_keys.select(ROW_NUMBER), on=ROW_NUMBER, how="semi").with_columns(
+        pl.lit(f"duplicate_key_earlier_delivery:{key}").alias(REASON)
+    )
+    loaded = validated.loaded.join(earlier.select(key), on=key, how="anti")
+    return ValidatedFile(
+        loaded=loaded,
+        quarantined=pl.concat([validated.quarantined, conflicts.select(validated.quarantined.columns)]),
+        rows=validated.rows,
+        collapsed=validated.collapsed + repeated.height,
+    )
+
+
+def _validate_delivery(
+    delivery: Delivery, raw_dir: Path, scratch: Path, pseudonym_key: str
+) -> dict[str, tuple[FileSpec, ValidatedFile]]:
+    results: dict[str, tuple[FileSpec, ValidatedFile]] = {}
+    for entry in delivery.files:
+        spec = file_spec(delivery.source, entry.name)
+        readable = transcode_and_verify(delivery, spec, entry, scratch)
+        strings = _read_strings(spec, readable, delivery, entry)
+        validated = validate_rows(spec, strings, delivery.date, pseudonym_key)
+        if spec.kind == "incremental":
+            validated = _drop_postings_loaded_before(spec, validated, raw_dir, strings, delivery.delivery_date)
+        assert validated.rows == validated.loaded.height + validated.quarantined.height + validated.collapsed
+        results[entry.name] = (spec, validated)
+    return results
+
+
+def ingest_source(
+    source: str,
+    landing_dir: Path,
+    warehouse_dir: Path,
+    pseudonym_key: str,
+    progress: Progress = print,
+    run_id: str | None = None,
+) -> SourceIngestResult:
+    """Bring one source up to date with the landing zone. Refusals are returned, not raised."""
+    raw_dir, quarantine_dir, state_dir = (warehouse_dir / "raw", warehouse_dir / "quarantine", warehouse_dir / "state")
+    state_dir.mkdir(parents=True, exist_ok=True)
+    log = IngestLog(ingest_log_path(warehouse_dir, source))
+    result = SourceIngestResult(source)
+    ensure_raw_schema_files(raw_dir, source)
+
+    for folder in ready_delivery_folders(landing_dir, source):
+        delivery_date = folder.name
+        try:
+            delivery = read_manifest(source, folder)
+            manifest_mtime = (folder / MANIFEST_NAME).stat().st_mtime_ns
+            previous = log.loaded(source, delivery_date)
+            if previous is not None:
+                if previous["checksums"] != delivery.checksums:
+                    raise delivery.refuse(
+                        "a delivery with this date was already loaded with different checksums "
+                        "(a changed re-delivery); nothing already loaded was changed",
+                        next((n for n, s in delivery.checksums.items() if previous["checksums"].get(n) != s), None),
+                    )
+                if previous.get("manifest_mtime_ns") != manifest_mtime:
+                    # The same delivery was delivered again: record it once, load nothing.
+                    previous["manifest_mtime_ns"] = manifest_mtime
+                    log.record(
+                        [
+                            AuditRow(
+                                source, delivery_date, e.name, "skipped_duplicate_delivery", e.rows,
+                                rows_collapsed=e.rows,
+                                reason="identical to the delivery already loaded; every row counted once",
+                            )
+                            for e in delivery.files
+                        ]
+                    )
+                result.skipped.append(delivery_date)
+                continue
+
+            progress(f"{source}/{delivery_date}: validating {', '.join(e.name for e in delivery.files)}")
+            with tempfile.TemporaryDirectory(dir=state_dir, prefix="ingest-") as scratch_name:
+                validated = _validate_delivery(delivery, raw_dir, Path(scratch_name), pseudonym_key)
+                # Every file is acceptable: now (and only now) put the delivery in place.
+                audit_rows = []
+                for name, (spec, checked) in validated.items():
+                    meta = dict(
+                        table_name=f"raw.{spec.source}__{spec.stem}",
+                        description=spec.description,
+                        deliveries=[f"{source}/{delivery_date}"],
+                        run_id=run_id,
+                    )
+                    atomic.write_parquet_atomic(checked.loaded, raw_path(raw_dir, spec, delivery_date), **meta)
+                    target = quarantine_path(quarantine_dir, spec, delivery_date)
+                    if checked.quarantined.height:
+                        atomic.write_parquet_atomic(checked.quarantined, target, **meta)
+                    else:
+                        target.unlink(missing_ok=True)
+                    audit_rows.append(
+                        AuditRow(
+                            source, delivery_date, name, "loaded", checked.rows,
+                            rows_loaded=checked.loaded.height,
+                            rows_quarantined=checked.quarantined.height,
+                            rows_collapsed=checked.collapsed,
+                        )
+                    )
+                    result.rows_loaded += checked.loaded.height
+                    result.rows_quarantined += checked.quarantined.height
+                    result.rows_collapsed += checked.collapsed
+                    progress(
+                        f"{source}/{delivery_date}/{name}: {checked.rows} rows: {checked.loaded.height} loaded, "
+                        f"{checked.quarantined.height} quarantined, {checked.collapsed} collapsed"
+                    )
+            log.deliveries[log.key(source, delivery_date)] = {
+                "source": source,
+                "delivery_date": delivery_date,
+                "checksums": delivery.checksums,
+                "manifest_mtime_ns": manifest_mtime,
+                "run_id": run_id,
+            }
+            log.record(audit_rows)
+            result.loaded.append(delivery_date)
+        except DeliveryRefused as refusal:
+            progress(str(refusal))
+            result.refused.append(refusal)
+            log.record(_refusal_rows(refusal, folder))
+        log.save()
+    return result
+
+
+def _refusal_rows(refusal: DeliveryRefused, folder: Path) -> list[AuditRow]:
+    try:
+        listed = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8")).get("files", [])
+        files = [(str(f.get("name")), f.get("rows") if isinstance(f.get("rows"), int) else None) for f in listed]
+    except Exception:
+        files = []
+    if not files:
+        files = [(refusal.file or MANIFEST_NAME, None)]
+    reason = f"{refusal.file}: {refusal.reason}" if refusal.file else refusal.reason
+    return [AuditRow(refusal.source, refusal.delivery_date, name, "refused", rows, reason=reason) for name, rows in files]
+
+
+def write_ingest_audit(warehouse_dir: Path, run_id: str | None = None) -> pl.DataFrame:
+    frames = [IngestLog(ingest_log_path(warehouse_dir, source)).audit_frame() for source in SOURCES]
+    frame = pl.concat(frames).sort("source", "delivery_date", "file", "recorded_at")
+    deliveries = loaded_deliveries(warehouse_dir)
+    atomic.write_parquet_atomic(
+        frame,
+        warehouse_dir / "quality" / "ingest_audit.parquet",
+        table_name="ingest_audit",
+        description="One row per file of every delivery seen: what was loaded, quarantined, collapsed, skipped or refused.",
+        column_descriptions=AUDIT_DESCRIPTIONS,
+        deliveries=deliveries,
+        run_id=run_id,
+    )
+    return frame
+

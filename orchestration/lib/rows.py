@@ -1,0 +1,227 @@
+"""Row-level validation of one contract file: typed rows, quarantined rows, collapsed duplicates.
+
+Input is the file as strings (one column per contract column, plus ``row_number``).
+Output keeps every row accounted for: ``rows = loaded + quarantined + collapsed``.
+National ids are turned into ``person_key``, ``sex`` and ``age_band`` here and
+dropped, together with names, so nothing downstream of ingestion holds them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from orchestration.lib import parsing
+from orchestration.lib.contract import FileSpec
+from orchestration.lib.national_id import InvalidNationalId, parse_national_id
+from orchestration.lib.pseudonym import person_key
+from orchestration.lib.reference import account_codes
+
+ROW_NUMBER = "row_number"
+REASON = "reason"
+_PARSED = "__parsed__"
+_REASONS = "__reasons__"
+
+AMOUNT_STYLES: dict[str, parsing.AmountStyle] = {
+    "csv_cp1252": "decimal_comma",
+    "csv_utf8": "decimal_point",
+    # Excel's "CSV UTF-8" follows the locale: Norwegian Excel writes a decimal comma.
+    "csv_utf8_bom": "either",
+    "xlsx": "either",
+}
+
+
+@dataclass
+class ValidatedFile:
+    loaded: pl.DataFrame
+    quarantined: pl.DataFrame
+    rows: int
+    collapsed: int
+
+
+def _parsed(name: str) -> str:
+    return f"{_PARSED}{name}"
+
+
+def _xlsx_date(expr: pl.Expr) -> pl.Expr:
+    """A real Excel date arrives as ``yyyy-mm-dd hh:mm:ss`` text; a text date as dd.mm.yyyy."""
+    text = parsing.blank_to_null(expr)
+    excel = pl.when(text.str.contains(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d+)?)?$")).then(
+        text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    )
+    return pl.coalesce(excel, parsing.date(expr, "dmy"))
+
+
+def _parse_expr(spec: FileSpec, column_name: str) -> pl.Expr:
+    column = spec.column(column_name)
+    raw = pl.col(column_name)
+    if column.type == "int":
+        return parsing.integer(raw)
+    if column.type == "amount":
+        return parsing.amount(raw, AMOUNT_STYLES[spec.format])
+    if column.type == "date":
+        if spec.format == "xlsx":
+            return _xlsx_date(raw)
+        return parsing.date(raw, "iso" if spec.format == "csv_utf8" else "dmy")
+    if column.type == "code":
+        return parsing.code(raw, column.codes, column.case_insensitive)
+    if column.type == "codes":
+        return parsing.code_list(raw, column.codes)[0]
+    return parsing.blank_to_null(raw)
+
+
+def _value_reason(spec: FileSpec, column_name: str) -> pl.Expr:
+    """Why a single value is unacceptable, or null."""
+    column = spec.column(column_name)
+    present = parsing.blank_to_null(pl.col(column_name)).is_not_null()
+    parsed = pl.col(_parsed(column_name))
+    if column.type == "codes":
+        bad = present & ~parsing.code_list(pl.col(column_name), column.codes)[1]
+    else:
+        bad = present & parsed.is_null()
+    kind = {"code": "unknown_code", "codes": "unknown_code"}.get(column.type, "unparseable")
+    reason = pl.when(bad).then(pl.lit(f"{kind}:{column_name}"))
+    if column.required:
+        reason = pl.when(~present).then(pl.lit(f"missing_required:{column_name}")).otherwise(reason)
+    return reason
+
+
+def _rule_checks(spec: FileSpec) -> dict[str, pl.Expr]:
+    """Executable form of each ``RowRule``: an expression that is false when the rule is broken.
+
+    A rule over a missing value is not judged (the missing value has its own reason).
+    """
+
+    def p(name: str) -> pl.Expr:
+        return pl.col(_parsed(name))
+
+    zero = pl.lit(0).cast(parsing.AMOUNT_TYPE)
+    checks: dict[str, Callable[[], pl.Expr]] = {
+        "household_size_at_least_one": lambda: p("antall_personer") >= 1,
+        "children_fewer_than_persons": lambda: (p("antall_barn") >= 0) & (p("antall_barn") < p("antall_personer")),
+        "rent_positive": lambda: p("husleie") > zero,
+        "end_not_before_start": lambda: p("til_dato") >= p("fra_dato"),
+        "amount_sign_matches_posting_type": lambda: pl.when(p("posttype") == "HUSLEIE")
+        .then(p("belop") > zero)
+        .otherwise(p("belop") < zero),
+        "claim_positive": lambda: p("krav_belop") > zero,
+        "status_not_before_filing": lambda: p("status_dato") >= p("innsendt_dato"),
+        "arrears_positive": lambda: p("restanse_belop") > zero,
+        "outcome_date_unless_pending": lambda: (p("Utfall") == "UNDER_BEHANDLING") | p("Utfall_dato").is_not_null(),
+        "children_not_negative": lambda: p("barn_i_husstand") >= 0,
+        "closed_not_before_opened": lambda: p("avsluttet") >= p("opprettet"),
+        "open_case_not_closed": lambda: (p("utfall") != "FORTSATT_I_ARBEID") | p("avsluttet").is_null(),
+        "account_code_six_digits": lambda: p("art").str.contains(r"^\d{6}$"),
+        "account_in_chart": lambda: p("art").is_in(account_codes()),
+        "amount_positive": lambda: p("belop") > zero,
+    }
+    missing = [rule.name for rule in spec.rules if rule.name not in checks]
+    if missing:
+        raise KeyError(f"no executable check for rules {missing} of {spec.source}/{spec.name}")
+    return {rule.name: checks[rule.name]() for rule in spec.rules}
+
+
+def _identities(values: pl.Series, pseudonym_key: str) -> pl.DataFrame:
+    """person_key, sex and birth date for each distinct valid national id (invalid ones are absent).
+
+    Runs in Python over distinct ids only: persons files hold thousands, not millions, of them.
+    """
+    rows = []
+    for value in values.drop_nulls().unique().to_list():
+        try:
+            identity = parse_national_id(value)
+        except InvalidNationalId:
+            continue
+        rows.append((value, person_key(value, pseudonym_key), identity.sex, identity.birth_date))
+    return pl.DataFrame(
+        rows,
+        schema={"__nid__": pl.String, "person_key": pl.String, "sex": pl.String, "__birth__": pl.Date},
+        orient="row",
+    )
+
+
+def _age_band(birth: pl.Expr, on: pl.Expr) -> pl.Expr:
+    """The age band of ``published.md`` (``AGE_BANDS``) at the date ``on``."""
+    had_birthday = (on.dt.month() > birth.dt.month()) | (
+        (on.dt.month() == birth.dt.month()) & (on.dt.day() >= birth.dt.day())
+    )
+    age = on.dt.year() - birth.dt.year() - pl.when(had_birthday).then(0).otherwise(1)
+    return (
+        pl.when(age < 30)
+        .then(pl.lit("under 30"))
+        .when(age < 40)
+        .then(pl.lit("30-39"))
+        .when(age < 50)
+        .then(pl.lit("40-49"))
+        .when(age < 60)
+        .then(pl.lit("50-59"))
+        .when(age < 67)
+        .then(pl.lit("60-66"))
+        .otherwise(pl.lit("67+"))
+    )
+
+
+def validate_rows(
+    spec: FileSpec,
+    strings: pl.DataFrame,
+    delivery_date: dt.date,
+    pseudonym_key: str,
+) -> ValidatedFile:
+    """Parse and check every row of one file; see the module docstring."""
+    names = list(spec.column_names)
+    rows = strings.height
+
+    # Exact duplicates (every column identical) are loaded once.
+    first = strings.select(pl.struct(names).is_first_distinct()).to_series()
+    distinct = strings.filter(first)
+    collapsed = rows - distinct.height
+
+    frame = distinct.with_columns(_parse_expr(spec, n).alias(_parsed(n)) for n in names)
+    reasons = [_value_reason(spec, n) for n in names]
+
+    nid_column = spec.national_id_column
+    if nid_column is not None:
+        identities = _identities(frame.select(parsing.blank_to_null(pl.col(nid_column))).to_series(), pseudonym_key)
+        frame = frame.with_columns(parsing.blank_to_null(pl.col(nid_column)).alias("__nid__")).join(
+            identities, on="__nid__", how="left", maintain_order="left"
+        )
+        reasons.append(
+            pl.when(pl.col("__nid__").is_not_null() & pl.col("person_key").is_null()).then(
+                pl.lit(f"invalid_national_id:{nid_column}")
+            )
+        )
+
+    for name, check in _rule_checks(spec).items():
+        reasons.append(pl.when(check.fill_null(True).not_()).then(pl.lit(f"rule:{name}")))
+
+    # Two different rows with the same key: neither can be trusted, both are quarantined.
+    key_text = [parsing.blank_to_null(pl.col(k)) for k in spec.key]
+    key_present = pl.all_horizontal(k.is_not_null() for k in key_text)
+    reasons.append(
+        pl.when(key_present & (pl.len().over(key_text) > 1)).then(pl.lit(f"duplicate_key:{','.join(spec.key)}"))
+    )
+
+    frame = frame.with_columns(pl.concat_str(reasons, separator="; ", ignore_nulls=True).alias(_REASONS))
+    frame = frame.with_columns(
+        pl.when(pl.col(_REASONS).str.len_chars() > 0).then(pl.col(_REASONS)).otherwise(None).alias(_REASONS)
+    )
+
+    quarantined = frame.filter(pl.col(_REASONS).is_not_null()).select(
+        pl.col(ROW_NUMBER), *names, pl.col(_REASONS).alias(REASON)
+    )
+    good = frame.filter(pl.col(_REASONS).is_null())
+
+    personal = {c.name for c in spec.columns if c.personal or c.national_id}
+    outputs = [pl.col(_parsed(n)).alias(n) for n in names if n not in personal]
+    if nid_column is not None:
+        event = pl.col(_parsed(spec.event_date_column)) if spec.event_date_column else pl.lit(delivery_date)
+        outputs += [pl.col("person_key"), pl.col("sex"), _age_band(pl.col("__birth__"), event).alias("age_band")]
+    loaded = good.select(
+        *outputs,
+        pl.lit(delivery_date).alias("delivery_date"),
+        pl.col(ROW_NUMBER),
+    )
+    return ValidatedFile(loaded=loaded, quarantined=quarantined, rows=rows, collapsed=collapsed)
