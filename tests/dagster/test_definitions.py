@@ -1,0 +1,90 @@
+"""The code location loads, from the module and from workspace.yaml, and its graph is what we expect."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import dagster as dg
+import pytest
+import yaml
+
+from orchestration.settings import REPO_ROOT
+
+SNAPSHOT = Path(__file__).with_name("asset_graph_snapshot.json")
+
+
+@pytest.fixture(scope="module")
+def definitions(dbt_manifest):
+    from orchestration.definitions import build_definitions
+
+    return build_definitions()
+
+
+def graph_snapshot(defs: dg.Definitions) -> dict:
+    repository = defs.get_repository_def()
+    graph = repository.asset_graph
+    return {
+        "assets": {
+            key.to_user_string(): {
+                "group": graph.get(key).group_name,
+                "deps": sorted(p.to_user_string() for p in graph.get(key).parent_keys),
+            }
+            for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string())
+            if graph.get(key).is_materializable
+        },
+        "checks": sorted(k.to_user_string() for k in graph.asset_check_keys),
+        "jobs": sorted(j.name for j in repository.get_all_jobs() if not j.name.startswith("__")),
+        "schedules": sorted(s.name for s in repository.schedule_defs),
+        "sensors": sorted(s.name for s in repository.sensor_defs),
+    }
+
+
+def test_definitions_load(definitions):
+    assert definitions.resolve_job_def("refresh") is not None
+    assert definitions.resolve_all_asset_keys()
+
+
+def test_asset_graph_matches_snapshot(definitions):
+    """Update with EVICTIONS_UPDATE_SNAPSHOT=1 after an intended change, and review the diff."""
+    current = graph_snapshot(definitions)
+    if os.environ.get("EVICTIONS_UPDATE_SNAPSHOT") == "1" or not SNAPSHOT.exists():
+        SNAPSHOT.write_text(json.dumps(current, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert current == json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+
+
+def test_lineage_from_every_source_to_published(definitions):
+    graph = definitions.get_repository_def().asset_graph
+    published = {k for k in graph.get_all_asset_keys() if k.path[0] in ("curated", "published")}
+    assert published
+    for source in ("boei", "kemner", "namsfogd", "prosjekt", "regnskap"):
+        roots = [k for k in graph.get_all_asset_keys() if k.path[:2] == ["raw", source]]
+        reached = set(roots)
+        frontier = list(roots)
+        while frontier:
+            for child in graph.get(frontier.pop()).child_keys:
+                if child not in reached:
+                    reached.add(child)
+                    frontier.append(child)
+        assert reached & published, f"{source} reaches no published table"
+
+
+def test_workspace_yaml_points_at_the_definitions():
+    workspace = yaml.safe_load((REPO_ROOT / "workspace.yaml").read_text())
+    entry = workspace["load_from"][0]["python_module"]
+    module = __import__(entry["module_name"], fromlist=[entry["attribute"]])
+    assert isinstance(getattr(module, entry["attribute"]), dg.Definitions) or callable(getattr(module, entry["attribute"]))
+
+
+def test_code_location_loads_from_workspace_yaml(dbt_manifest):
+    from dagster._core.test_utils import instance_for_test
+    from dagster._core.workspace.context import WorkspaceProcessContext
+    from dagster._core.workspace.load_target import WorkspaceFileTarget
+
+    with instance_for_test() as instance:
+        with WorkspaceProcessContext(instance, WorkspaceFileTarget([str(REPO_ROOT / "workspace.yaml")])) as context:
+            snapshot = context.create_request_context().get_code_location_entries()
+            entry = snapshot["evictions"]
+            assert entry.load_error is None, entry.load_error
+            assert entry.code_location is not None
