@@ -114,11 +114,19 @@ def _run_refresh_job(settings: Settings) -> bool:
         )
         failures = [event for event in result.all_events if event.is_step_failure]
         for event in failures:
-            error = event.step_failure_data.error if event.step_failure_data else None
-            message = error.message.strip().splitlines()[0] if error and error.message else "failed"
-            _say(f"step {event.step_key} failed: {message}")
+            _say(f"step {event.step_key} failed: {_root_cause(event)}")
         _say(f"Dagster run {result.run_id}: {'success' if result.success else 'failure'}")
         return result.success
+
+
+def _root_cause(event) -> str:
+    """The innermost error message of a failed step (the part a data engineer can act on)."""
+    error = event.step_failure_data.error if event.step_failure_data else None
+    while error is not None and error.cause is not None:
+        error = error.cause
+    if error is None or not error.message:
+        return "failed"
+    return error.message.strip()
 
 
 def cmd_sample(args: argparse.Namespace) -> int:

@@ -4,7 +4,6 @@ Loading this module reads the dbt manifest but runs nothing: build the manifest
 first with ``uv run evictions setup`` (``dbt parse``).
 """
 
-from __future__ import annotations
 
 from functools import cache
 
@@ -12,8 +11,13 @@ import dagster as dg
 
 from orchestration.defs.dbt.assets import build_dbt_assets, dbt_resource
 from orchestration.defs.ingest.assets import build_ingest_assets
-from orchestration.defs.publish.assets import build_curated_asset, build_published_asset
-from orchestration.defs.quality.assets import ingest_audit, ingest_audit_balance, reconciliation
+from orchestration.defs.publish.assets import build_curated_asset, build_published_asset, notification_lists
+from orchestration.defs.quality.assets import (
+    great_expectations_suites,
+    ingest_audit,
+    ingest_audit_balance,
+    reconciliation,
+)
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.schedules.definitions import landing_zone_sensor, monthly_refresh, refresh_job
 
@@ -28,8 +32,9 @@ def build_definitions() -> dg.Definitions:
             build_published_asset(),
             ingest_audit,
             reconciliation,
+            notification_lists,
         ],
-        asset_checks=[ingest_audit_balance],
+        asset_checks=[ingest_audit_balance, great_expectations_suites],
         jobs=[refresh_job()],
         schedules=[monthly_refresh],
         sensors=[landing_zone_sensor],

@@ -1,6 +1,5 @@
 """Dagster resources. Configured from the environment; the defaults run the bundled sample."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

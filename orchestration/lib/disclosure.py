@@ -87,19 +87,17 @@ def protect(frame: pl.DataFrame, rule: DisclosureRule, threshold: int) -> pl.Dat
     masked = suppression_masks(frame, rule, threshold)
     any_mask = pl.any_horizontal([pl.col(_mask_name(c)) for c in rule.counts]) if rule.counts else pl.lit(False)
     updates = [pl.when(pl.col(_mask_name(c))).then(None).otherwise(pl.col(c)).alias(c) for c in rule.counts]
+    hidden_by: dict[str, list[pl.Expr]] = {}
     for column, sources in rule.derived.items():
-        hidden = pl.any_horizontal([pl.col(_mask_name(s)) for s in sources])
-        updates.append(pl.when(hidden).then(None).otherwise(pl.col(column)).alias(column))
+        hidden_by.setdefault(column, []).extend(pl.col(_mask_name(s)) for s in sources)
     if rule.derived_from_previous:
-        ordered = masked.sort([*rule.partition_by, *rule.order_by])
-        previous = {
-            source: pl.col(_mask_name(source)).shift(1).over(list(rule.partition_by) or None).fill_null(False)
-            for source in set(rule.derived_from_previous.values())
-        }
-        masked = ordered.with_columns(v.alias(f"__previous__{s}") for s, v in previous.items())
+        masked = masked.sort([*rule.partition_by, *rule.order_by])
+        partition = list(rule.partition_by) or None
         for column, source in rule.derived_from_previous.items():
-            hidden = pl.col(f"__previous__{source}") | pl.col(_mask_name(source))
-            updates.append(pl.when(hidden).then(None).otherwise(pl.col(column)).alias(column))
+            previous = pl.col(_mask_name(source)).shift(1).over(partition).fill_null(False)
+            hidden_by.setdefault(column, []).extend([previous, pl.col(_mask_name(source))])
+    for column, hidden in hidden_by.items():
+        updates.append(pl.when(pl.any_horizontal(hidden)).then(None).otherwise(pl.col(column)).alias(column))
     protected = masked.with_columns(updates).with_columns(any_mask.alias(SUPPRESSED)).sort("__row__")
     return protected.select([*frame.columns, SUPPRESSED] if SUPPRESSED not in frame.columns else frame.columns)
 

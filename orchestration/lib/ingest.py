@@ -272,8 +272,14 @@ def ingest_source(
     pseudonym_key: str,
     progress: Progress = print,
     run_id: str | None = None,
+    only: set[str] | None = None,
+    reload: bool = False,
 ) -> SourceIngestResult:
-    """Bring one source up to date with the landing zone. Refusals are returned, not raised."""
+    """Bring one source up to date with the landing zone. Refusals are returned, not raised.
+
+    ``only`` limits the work to these delivery dates; ``reload`` loads a delivery again
+    even though it was loaded with the same checksums (to re-run it after a fix).
+    """
     raw_dir, quarantine_dir, state_dir = (warehouse_dir / "raw", warehouse_dir / "quarantine", warehouse_dir / "state")
     state_dir.mkdir(parents=True, exist_ok=True)
     log = IngestLog(ingest_log_path(warehouse_dir, source))
@@ -282,10 +288,15 @@ def ingest_source(
 
     for folder in ready_delivery_folders(landing_dir, source):
         delivery_date = folder.name
+        if only is not None and delivery_date not in only:
+            continue
         try:
             delivery = read_manifest(source, folder)
             manifest_mtime = (folder / MANIFEST_NAME).stat().st_mtime_ns
             previous = log.loaded(source, delivery_date)
+            if previous is not None and reload and previous["checksums"] == delivery.checksums:
+                progress(f"{source}/{delivery_date}: loading again on request")
+                previous = None
             if previous is not None:
                 if previous["checksums"] != delivery.checksums:
                     raise delivery.refuse(
@@ -386,3 +397,25 @@ def write_ingest_audit(warehouse_dir: Path, run_id: str | None = None) -> pl.Dat
     )
     return frame
 
+
+
+def read_identified(landing_dir: Path, source: str, file_name: str, scratch: Path) -> pl.DataFrame:
+    """The valid rows of the latest ready delivery of a file, typed, WITH national id and name.
+
+    Only for the identified operational lists under ``restricted/``: the same checks as
+    ingestion decide which rows are valid; the personal columns come from the file as delivered.
+    """
+    spec = file_spec(source, file_name)
+    folders = ready_delivery_folders(landing_dir, source)
+    for folder in reversed(folders):
+        delivery = read_manifest(source, folder)
+        entry = next((e for e in delivery.files if e.name == file_name), None)
+        if entry is None:
+            continue
+        readable = transcode_and_verify(delivery, spec, entry, scratch)
+        strings = _read_strings(spec, readable, delivery, entry)
+        checked = validate_rows(spec, strings, delivery.date, "unused")
+        personal = [c.name for c in spec.columns if c.personal or c.national_id]
+        identified = strings.select(ROW_NUMBER, *[pl.col(c).str.strip_chars() for c in personal])
+        return checked.loaded.join(identified, on=ROW_NUMBER, how="left")
+    return pl.DataFrame()

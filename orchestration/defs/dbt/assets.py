@@ -4,7 +4,6 @@ The manifest is built by ``evictions setup`` (``dbt parse``), by the refresh com
 and by CI, never at import: loading the definitions only reads it.
 """
 
-from __future__ import annotations
 
 import os
 from collections.abc import Mapping

@@ -1,6 +1,5 @@
 """One multi-asset per source: every ready delivery in the landing zone into typed raw Parquet."""
 
-from __future__ import annotations
 
 import polars as pl
 
@@ -25,8 +24,25 @@ SOURCE_SYSTEMS = {
 INGEST_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
 
 
+class IngestConfig(dg.Config):
+    """Run configuration: re-run or backfill chosen deliveries from the Launchpad.
+
+    Leave both empty for the normal refresh (every ready delivery not yet loaded).
+    """
+
+    deliveries: list[str] = []
+    reload: bool = False
+
+
 def raw_asset_key(source: str, stem: str) -> dg.AssetKey:
     return dg.AssetKey(["raw", source, stem])
+
+
+def _dates_for(source: str, deliveries: list[str]) -> set[str] | None:
+    """``["boei/2007-12-31", "2008-01-31"]`` → the dates that concern ``source`` (None: all)."""
+    if not deliveries:
+        return None
+    return {d.split("/", 1)[1] if "/" in d else d for d in deliveries if "/" not in d or d.split("/", 1)[0] == source}
 
 
 def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
@@ -49,7 +65,7 @@ def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
         description=f"Validates and loads every ready delivery from {SOURCE_SYSTEMS[source]}.",
         retry_policy=INGEST_RETRY,
     )
-    def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    def _ingest(context: dg.AssetExecutionContext, config: IngestConfig, warehouse: WarehouseResource):
         settings = warehouse.settings()
         try:
             with warehouse_lock(settings.state_dir, f"ingest-{source}", wait_seconds=3600, on_wait=context.log.info):
@@ -60,6 +76,8 @@ def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
                     settings.pseudonym_key,
                     progress=context.log.info,
                     run_id=context.run_id,
+                    only=_dates_for(source, config.deliveries),
+                    reload=config.reload,
                 )
         finally:
             # Auditors see refusals even when the run stops here.

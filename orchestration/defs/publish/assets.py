@@ -5,7 +5,6 @@ step depends on the dbt models, so a failed ``dbt build`` (including a failed
 blocking test) leaves every published file at its previous version.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 
@@ -90,3 +89,34 @@ def build_published_asset() -> dg.AssetsDefinition:
         yield from _materializations(exported, "published", deliveries)
 
     return _publish_statistics
+
+
+@dg.asset(
+    key=["restricted", "notification_lists"],
+    group_name="restricted",
+    deps=[dg.AssetKey(["curated", "households"]), dg.AssetKey(["raw", "kemner", "notifications"]), dg.AssetKey(["raw", "kemner", "petitions"])],
+    description="restricted/notification_lists/<district>.csv: identified lists for the district social "
+    "services, priority households first. Written only when EVICTIONS_WRITE_RESTRICTED=1.",
+    kinds={"csv"},
+    owners=["team:data-engineering"],
+)
+def notification_lists(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    import polars as pl
+
+    from orchestration.lib.notifications import build_lists, write_lists
+
+    settings = warehouse.settings()
+    if not settings.write_restricted:
+        context.log.info("EVICTIONS_WRITE_RESTRICTED is not 1: no identified lists written")
+        return dg.MaterializeResult(metadata={"written": False})
+    households = pl.read_parquet(settings.curated_dir / "households.parquet")
+    lists = build_lists(settings.landing_dir, households)
+    written = write_lists(settings.restricted_dir, lists)
+    return dg.MaterializeResult(
+        metadata={
+            "written": True,
+            "districts": len(written),
+            "rows_by_district": {district: frame.height for district, frame in sorted(lists.items())},
+            "folder": dg.MetadataValue.path(str(settings.restricted_dir / "notification_lists")),
+        }
+    )

@@ -1,6 +1,5 @@
 """Evidence for auditors under ``quality/``: the ingest audit and the reconciliation findings."""
 
-from __future__ import annotations
 
 import dagster as dg
 
@@ -88,3 +87,72 @@ def reconciliation(context: dg.AssetExecutionContext, warehouse: WarehouseResour
             "path": dg.MetadataValue.path(str(exported.path)),
         }
     )
+
+
+GX_CHECK_NAME = "great_expectations"
+
+
+def _deliveries_to_validate(settings, source: str, run_id: str) -> list[str]:
+    """Loaded deliveries of a source not validated yet, or loaded again by this run."""
+    from orchestration.lib.ingest import IngestLog, ingest_log_path
+
+    log = IngestLog(ingest_log_path(settings.warehouse_dir, source))
+    due = []
+    for entry in log.deliveries.values():
+        validated = settings.quality_dir / "validations" / source / entry["delivery_date"]
+        if entry.get("run_id") == run_id or not validated.exists():
+            due.append(entry["delivery_date"])
+    return sorted(due)
+
+
+@dg.multi_asset_check(
+    name="great_expectations_suites",
+    specs=[
+        dg.AssetCheckSpec(
+            GX_CHECK_NAME,
+            asset=raw_asset_key(spec.source, spec.stem),
+            description=f"The Great Expectations suite {spec.source}.{spec.stem} (expectations/{spec.source}.json) "
+            "on each new delivery; results in quality/data_docs/index.html.",
+            blocking=True,
+        )
+        for spec in FILES
+    ],
+)
+def great_expectations_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """One step for all sources, so Great Expectations is imported once per refresh."""
+    from orchestration.lib import gx_validation
+
+    settings = warehouse.settings()
+    results: dict[tuple[str, str], list] = {}
+    for source in sorted({spec.source for spec in FILES}):
+        for delivery_date in _deliveries_to_validate(settings, source, context.run.run_id):
+            tables = gx_validation.read_delivery_tables(settings.raw_dir, source, delivery_date)
+            validation = gx_validation.validate_delivery(
+                source, delivery_date, tables, context.run.run_id, quality_dir=settings.quality_dir
+            )
+            gx_validation.save_validation(validation, settings.quality_dir)
+            context.log.info(
+                f"GX {source}/{delivery_date}: {validation.successful_expectations}/"
+                f"{validation.evaluated_expectations} expectations met"
+            )
+            for file in validation.files:
+                results.setdefault((source, file.file), []).append((validation, file))
+    docs = gx_validation.build_data_docs(settings.quality_dir)
+    for spec in FILES:
+        runs = results.get((spec.source, spec.stem), [])
+        failed_critical = [v for v, f in runs if not f.success and not v.critical_success]
+        failed_any = [v for v, f in runs if not f.success]
+        yield dg.AssetCheckResult(
+            asset_key=raw_asset_key(spec.source, spec.stem),
+            check_name=GX_CHECK_NAME,
+            passed=not failed_any,
+            severity=dg.AssetCheckSeverity.ERROR if failed_critical else dg.AssetCheckSeverity.WARN,
+            metadata={
+                "deliveries_validated": [v.delivery_date for v, _ in runs],
+                "expectations_failed": sum(v.unsuccessful_expectations for v, _ in runs),
+                "data_docs": dg.MetadataValue.path(str(docs)),
+                "summary": dg.MetadataValue.md(
+                    "\n\n".join(gx_validation.validation_summary_markdown(v) for v, _ in runs) or "no new delivery"
+                ),
+            },
+        )

@@ -1,6 +1,5 @@
 """The monthly refresh and the sensor that reacts to new deliveries in the landing zone."""
 
-from __future__ import annotations
 
 import json
 
@@ -13,7 +12,7 @@ from orchestration.settings import load_settings
 REFRESH_JOB_NAME = "refresh"
 
 
-def refresh_job() -> dg.UnresolvedAssetJobDefinition:
+def refresh_job():
     return dg.define_asset_job(
         REFRESH_JOB_NAME,
         selection=dg.AssetSelection.all(),

@@ -1,0 +1,9 @@
+-- History of the collector's petitions: one row per version of a petition (see macro historize_snapshot).
+-- Status of every petition on a date d: where valid_from <= d and (valid_to is null or d < valid_to) (macro valid_on).
+{{ historize_snapshot(
+    relation=ref('stg_kemner__petitions'),
+    key_columns=['petition_id'],
+    content_columns=['tenancy_id', 'person_key', 'bailiff_case_no', 'filed_date', 'claim_nok', 'status_code',
+                     'status_date', 'board_approved_date', 'sex', 'age_band'],
+    version_id_name='petition_version_id'
+) }}

@@ -1,0 +1,54 @@
+-- Running arrears per tenancy, one row per tenancy and posting date: arrears_nok is the sum of all
+-- postings up to and including that date, valid until the tenancy's next posting date (exclusive).
+-- Arrears of a tenancy on any date d: the row with valid_from <= d < valid_to (valid_to null = open
+-- ended, macro valid_on); no such row means no postings yet, i.e. 0.
+
+with
+
+postings as (
+
+    select * from {{ ref('stg_boei__rent_ledger') }}
+
+),
+
+daily as (
+
+    select
+        tenancy_id,
+        posted_date,
+        sum(amount_nok) as posted_nok,
+        count(*) as postings_count
+    from postings
+    group by tenancy_id, posted_date
+
+),
+
+accumulated as (
+
+    select
+        tenancy_id,
+        posted_date as valid_from,
+        lead(posted_date) over tenancy_days as valid_to,
+        posted_nok,
+        postings_count,
+        sum(posted_nok) over (tenancy_days rows between unbounded preceding and current row) as arrears_nok
+    from daily
+    window tenancy_days as (partition by tenancy_id order by posted_date)
+
+),
+
+final as (
+
+    select
+        concat_ws('@', tenancy_id, strftime(valid_from, '%Y-%m-%d')) as tenancy_arrears_id,
+        tenancy_id,
+        cast(arrears_nok as decimal(12, 2)) as arrears_nok,
+        cast(posted_nok as decimal(12, 2)) as posted_nok,
+        cast(postings_count as integer) as postings_count,
+        valid_from,
+        valid_to
+    from accumulated
+
+)
+
+select * from final

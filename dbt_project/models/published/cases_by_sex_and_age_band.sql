@@ -1,0 +1,55 @@
+-- Diagrams 4 and 5: project cases by the tenant's sex and age band (when the case opened).
+-- Every sex x age band has a row.
+
+with
+
+cases as (
+
+    select * from {{ ref('case_outcomes') }}
+
+),
+
+sexes as (
+
+    select * from (values ('F', 1), ('M', 2)) as spine (sex, sex_order)
+
+),
+
+age_bands as (
+
+    {{ band_spine(age_band_values(), 'age_band') }}
+
+),
+
+counted as (
+
+    select
+        sexes.sex,
+        age_bands.age_band,
+        sexes.sex_order,
+        age_bands.sort_order as age_order,
+        count(cases.case_id) as cases
+    from sexes
+    cross join age_bands
+    left join cases
+        on sexes.sex = cases.sex
+        and age_bands.age_band = cases.age_band
+    group by all
+
+),
+
+final as (
+
+    select
+        sex,
+        age_band,
+        cast(cases as bigint) as cases,
+        cast(100.0 * cases / nullif(sum(cases) over (), 0) as double) as share_pct,
+        age_order
+    from counted
+
+)
+
+select sex, age_band, cases, share_pct
+from final
+order by sex, age_order

@@ -1,0 +1,104 @@
+-- Tables 1 and 2 and Diagram 1 of the 2008 report: petitions and evictions per year and source.
+--   collector: petitions = the collector's petitions by year filed; evictions = those of its
+--              petitions executed, by year of execution;
+--   bailiff:   petitions = the bailiff's cases (all landlords) by year received; evictions = the
+--              bailiff's cases executed, by year of execution.
+-- Years run without gaps from the first to the last year with a count; a year without any has 0.
+-- Changes are against the previous (earlier) year; percentages are 0-100 and unrounded.
+
+with
+
+petitions as (
+
+    select * from {{ ref('petitions') }}
+
+),
+
+events as (
+
+    select 'collector' as source, 'petitions' as measure, year(filed_date) as year
+    from petitions
+    where petitioner_type = 'collector' and petition_id is not null
+
+    union all
+
+    select 'collector' as source, 'evictions' as measure, year(outcome_date) as year
+    from petitions
+    where petitioner_type = 'collector' and petition_id is not null and is_eviction
+
+    union all
+
+    select 'bailiff' as source, 'petitions' as measure, year(received_date) as year
+    from petitions
+    where bailiff_case_no is not null
+
+    union all
+
+    select 'bailiff' as source, 'evictions' as measure, year(outcome_date) as year
+    from petitions
+    where bailiff_case_no is not null and is_eviction
+
+),
+
+year_range as (
+
+    select source, min(year) as first_year, max(year) as last_year
+    from events
+    group by source
+
+),
+
+years as (
+
+    select
+        year_range.source,
+        cast(spine.year as integer) as year
+    from year_range
+    cross join lateral (select unnest(range(year_range.first_year, year_range.last_year + 1)) as year) as spine
+
+),
+
+counted as (
+
+    select
+        years.year,
+        years.source,
+        count(case when events.measure = 'petitions' then 1 end) as petitions,
+        count(case when events.measure = 'evictions' then 1 end) as evictions
+    from years
+    left join events
+        on years.source = events.source
+        and years.year = events.year
+    group by years.year, years.source
+
+),
+
+compared as (
+
+    select
+        *,
+        lag(petitions) over by_source as previous_petitions,
+        lag(evictions) over by_source as previous_evictions
+    from counted
+    window by_source as (partition by source order by year)
+
+),
+
+final as (
+
+    select
+        cast(year as integer) as year,
+        source,
+        cast(petitions as bigint) as petitions,
+        cast(evictions as bigint) as evictions,
+        cast(petitions - previous_petitions as bigint) as petitions_change,
+        cast(100.0 * (petitions - previous_petitions) / nullif(previous_petitions, 0) as double) as petitions_change_pct,
+        cast(evictions - previous_evictions as bigint) as evictions_change,
+        cast(100.0 * (evictions - previous_evictions) / nullif(previous_evictions, 0) as double) as evictions_change_pct,
+        cast(100.0 * evictions / nullif(petitions, 0) as double) as eviction_share_pct
+    from compared
+
+)
+
+select * from final
+order by source desc, year

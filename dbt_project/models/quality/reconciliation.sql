@@ -1,0 +1,297 @@
+-- Reconciliation evidence for auditors (quality/reconciliation): one row per finding that the
+-- sources disagree, that a rule of conduct was broken, or that a figure printed in the 2008
+-- report differs from what the warehouse computes. Records are identified by pseudonymised keys
+-- only (petition_id, bailiff_case_no, case_id, tenancy_id, person_key); never by names or ids.
+--
+-- severity: error   = a rule of conduct broken (petition without the complaints board's approval);
+--           warning = the sources disagree;
+--           info    = worth knowing (serial petitions, report figures computed differently).
+
+with
+
+petitions as (
+
+    select * from {{ ref('int_petitions_enriched') }}
+
+),
+
+collector_petitions as (
+
+    select * from {{ ref('int_petitions_filtered_to_latest') }}
+
+),
+
+compatible_statuses as (
+
+    select * from {{ ref('status_compatibility') }}
+
+),
+
+project_cases as (
+
+    select * from {{ ref('int_project_cases_filtered_to_latest') }}
+
+),
+
+registered_tenancies as (
+
+    select distinct tenancy_id from {{ ref('stg_boei__tenancies') }}
+
+),
+
+by_year as (
+
+    select * from {{ ref('petitions_evictions_by_year') }}
+
+),
+
+report_figures as (
+
+    select * from {{ ref('report_figures_2008') }}
+
+),
+
+collector_petition_not_at_bailiff as (
+
+    select
+        'collector_petition_not_at_bailiff' as check_name,
+        'warning' as severity,
+        petition_id,
+        cast(null as varchar) as bailiff_case_no,
+        cast(null as varchar) as case_id,
+        tenancy_id,
+        person_key,
+        format(
+            'The collector filed petition {} on {} (status {}), but the bailiff has no case for it{}.',
+            petition_id, strftime(filed_date, '%Y-%m-%d'), collector_status_code,
+            case
+                when noted_bailiff_case_no is not null
+                    then format(' (the collector noted case number {}, which the bailiff does not have as a KOMMUNE case)', noted_bailiff_case_no)
+                else ''
+            end
+        ) as detail
+    from (
+        select petitions.*, collector_petitions.bailiff_case_no as noted_bailiff_case_no
+        from petitions
+        left join collector_petitions
+            on petitions.petition_id = collector_petitions.petition_id
+        where petitions.match_status = 'collector_only'
+    ) as unmatched
+
+),
+
+bailiff_case_without_collector_petition as (
+
+    select
+        'bailiff_case_without_collector_petition' as check_name,
+        'warning' as severity,
+        cast(null as varchar) as petition_id,
+        bailiff_case_no,
+        cast(null as varchar) as case_id,
+        cast(null as bigint) as tenancy_id,
+        person_key,
+        format(
+            'The bailiff received case {} from the municipality (KOMMUNE) on {}, outcome {}, but no collector petition matches it by reference or case number.',
+            bailiff_case_no, strftime(received_date, '%Y-%m-%d'), bailiff_outcome
+        ) as detail
+    from petitions
+    where match_status = 'bailiff_only'
+
+),
+
+status_disagreement as (
+
+    select
+        'status_disagreement' as check_name,
+        'warning' as severity,
+        petitions.petition_id,
+        petitions.bailiff_case_no,
+        cast(null as varchar) as case_id,
+        petitions.tenancy_id,
+        petitions.person_key,
+        format(
+            'The collector reports {} ({}, {}) but the bailiff reports {} ({}, {}).',
+            petitions.collector_status_code, petitions.collector_outcome,
+            coalesce(strftime(petitions.collector_status_date, '%Y-%m-%d'), 'no date'),
+            petitions.bailiff_outcome_code, petitions.bailiff_outcome,
+            coalesce(strftime(petitions.bailiff_outcome_date, '%Y-%m-%d'), 'no date')
+        ) as detail
+    from petitions
+    left join compatible_statuses
+        on petitions.collector_status_code = compatible_statuses.collector_status_code
+        and petitions.bailiff_outcome_code = compatible_statuses.bailiff_outcome_code
+    where petitions.match_status = 'matched'
+        and compatible_statuses.collector_status_code is null
+
+),
+
+petition_without_board_approval as (
+
+    select
+        'petition_without_board_approval' as check_name,
+        'error' as severity,
+        petition_id,
+        bailiff_case_no,
+        cast(null as varchar) as case_id,
+        tenancy_id,
+        person_key,
+        format(
+            'Petition filed on {} without approval by the debt-collection complaints board (required for petitions filed from {} on).',
+            strftime(filed_date, '%Y-%m-%d'), '{{ var("board_approval_required_from") }}'
+        ) as detail
+    from collector_petitions
+    where filed_date >= date '{{ var("board_approval_required_from") }}'
+        and board_approved_date is null
+
+),
+
+petitions_per_person_year as (
+
+    select
+        *,
+        year(coalesce(filed_date, received_date)) as petition_year,
+        count(*) over (partition by person_key, year(coalesce(filed_date, received_date))) as petitions_in_year,
+        row_number() over (
+            partition by person_key, year(coalesce(filed_date, received_date))
+            order by coalesce(filed_date, received_date), bailiff_case_no, petition_id
+        ) as petition_in_year_number
+    from petitions
+
+),
+
+serial_petitions as (
+
+    select
+        'serial_petitions' as check_name,
+        'info' as severity,
+        petition_id,
+        bailiff_case_no,
+        cast(null as varchar) as case_id,
+        tenancy_id,
+        person_key,
+        format(
+            'The same person was petitioned {} times in {}; this is petition {} of {} ({} petition, {} on {}).',
+            petitions_in_year, petition_year, petition_in_year_number, petitions_in_year, petitioner_type,
+            case when filed_date is not null then 'filed' else 'received' end,
+            strftime(coalesce(filed_date, received_date), '%Y-%m-%d')
+        ) as detail
+    from petitions_per_person_year
+    where petitions_in_year > 1
+
+),
+
+project_case_tenancy_not_in_register as (
+
+    select
+        'project_case_tenancy_not_in_register' as check_name,
+        'warning' as severity,
+        cast(null as varchar) as petition_id,
+        cast(null as varchar) as bailiff_case_no,
+        project_cases.case_id,
+        project_cases.tenancy_id,
+        project_cases.person_key,
+        format(
+            'Project case {} refers to tenancy {}, which is in no delivery of the housing register.',
+            project_cases.case_id, project_cases.tenancy_id
+        ) as detail
+    from project_cases
+    left join registered_tenancies
+        on project_cases.tenancy_id = registered_tenancies.tenancy_id
+    where registered_tenancies.tenancy_id is null
+
+),
+
+computed_figures as (
+
+    select source, year, 'petitions' as measure, cast(petitions as double) as computed_value from by_year
+    union all
+    select source, year, 'evictions', cast(evictions as double) from by_year
+    union all
+    select source, year, 'petitions_change_pct', petitions_change_pct from by_year
+    union all
+    select source, year, 'evictions_change_pct', evictions_change_pct from by_year
+    union all
+    select source, year, 'eviction_share_pct', eviction_share_pct from by_year
+    union all
+    select
+        source,
+        year,
+        'eviction_share_change_pct',
+        100.0 * (eviction_share_pct - lag(eviction_share_pct) over (partition by source order by year))
+            / nullif(lag(eviction_share_pct) over (partition by source order by year), 0)
+    from by_year
+
+),
+
+report_figure_differs as (
+
+    select
+        'report_figure_differs' as check_name,
+        case when report_figures.measure in ('petitions', 'evictions') then 'warning' else 'info' end as severity,
+        cast(null as varchar) as petition_id,
+        cast(null as varchar) as bailiff_case_no,
+        cast(null as varchar) as case_id,
+        cast(null as bigint) as tenancy_id,
+        cast(null as varchar) as person_key,
+        format(
+            '2008 report, {}: {} ({}, {}) is printed as {}{}, the warehouse computes {}{}.',
+            report_figures.figure, report_figures.measure, report_figures.source, report_figures.year,
+            case
+                when report_figures.measure like '%_pct'
+                    then format('{:+g}', cast(report_figures.printed_value as double))
+                else format('{:g}', cast(report_figures.printed_value as double))
+            end,
+            case when report_figures.measure like '%_pct' then ' %' else '' end,
+            case
+                when computed_figures.computed_value is null then 'nothing'
+                when report_figures.measure like '%_pct'
+                    then format('{:+.1f} %', computed_figures.computed_value)
+                else format('{:g}', computed_figures.computed_value)
+            end,
+            case when report_figures.note is not null then ' (' || report_figures.note || ')' else '' end
+        ) as detail
+    from report_figures
+    left join computed_figures
+        on report_figures.measure = computed_figures.measure
+        and report_figures.source = computed_figures.source
+        and report_figures.year = computed_figures.year
+    where computed_figures.computed_value is null
+        or round(computed_figures.computed_value, report_figures.decimals) <> report_figures.printed_value
+
+),
+
+findings as (
+
+    select * from collector_petition_not_at_bailiff
+    union all
+    select * from bailiff_case_without_collector_petition
+    union all
+    select * from status_disagreement
+    union all
+    select * from petition_without_board_approval
+    union all
+    select * from serial_petitions
+    union all
+    select * from project_case_tenancy_not_in_register
+    union all
+    select * from report_figure_differs
+
+),
+
+final as (
+
+    select
+        check_name as "check",
+        severity,
+        petition_id,
+        bailiff_case_no,
+        case_id,
+        cast(tenancy_id as integer) as tenancy_id,
+        person_key,
+        detail
+    from findings
+
+)
+
+select * from final
+order by "check", petition_id, bailiff_case_no, case_id, detail
