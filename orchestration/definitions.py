@@ -17,6 +17,7 @@ from orchestration.defs.quality.assets import (
     ingest_audit,
     ingest_audit_balance,
     reconciliation,
+    source_freshness,
 )
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.schedules.definitions import landing_zone_sensor, monthly_refresh, refresh_job
@@ -34,7 +35,7 @@ def build_definitions() -> dg.Definitions:
             reconciliation,
             notification_lists,
         ],
-        asset_checks=[ingest_audit_balance, great_expectations_suites],
+        asset_checks=[ingest_audit_balance, great_expectations_suites, source_freshness],
         jobs=[refresh_job()],
         schedules=[monthly_refresh],
         sensors=[landing_zone_sensor],

@@ -255,6 +255,16 @@ FILES: tuple[FileSpec, ...] = (
 
 SOURCES: tuple[str, ...] = ("boei", "kemner", "namsfogd", "prosjekt", "regnskap")
 
+# How often each source is expected to deliver (days between deliveries, with some slack):
+# the operational sources half-yearly, the accounts yearly.
+EXPECTED_DELIVERY_INTERVAL_DAYS: dict[str, int] = {
+    "boei": 200,
+    "kemner": 200,
+    "namsfogd": 200,
+    "prosjekt": 200,
+    "regnskap": 400,
+}
+
 
 def files_of(source: str) -> tuple[FileSpec, ...]:
     return tuple(f for f in FILES if f.source == source)

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -47,17 +48,29 @@ def manifest_is_current() -> bool:
 
 
 def build_manifest(quiet: bool = True) -> Path:
-    """Run ``dbt parse`` in a subprocess (dbt's own process state stays out of ours)."""
-    command = [
-        str(Path(sys.executable).with_name("dbt")), "parse",
-        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-    ]
-    if quiet:
-        command.append("--quiet")
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_PROJECT_DIR)
-    if completed.returncode != 0:
-        raise RuntimeError(f"dbt parse failed:\n{completed.stdout}\n{completed.stderr}")
+    """Run ``dbt parse`` in a subprocess and put its manifest in place atomically.
+
+    dbt writes its artifacts in place; parsing into a scratch target folder and renaming
+    the manifest means a process loading the definitions never reads a half-written file.
+    """
+    target = manifest_path().parent
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target, prefix=".parse-") as scratch:
+        command = [
+            str(Path(sys.executable).with_name("dbt")), "parse",
+            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", scratch,
+        ]
+        if quiet:
+            command.append("--quiet")
+        env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_PROJECT_DIR)
+        if completed.returncode != 0:
+            raise RuntimeError(f"dbt parse failed:\n{completed.stdout}\n{completed.stderr}")
+        # dbt build starts from this partial-parse state instead of parsing from scratch.
+        if (Path(scratch) / "partial_parse.msgpack").exists():
+            os.replace(Path(scratch) / "partial_parse.msgpack", target / "partial_parse.msgpack")
+        os.replace(Path(scratch) / "manifest.json", manifest_path())
     _load_manifest.cache_clear()
     return manifest_path()
 

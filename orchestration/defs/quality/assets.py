@@ -6,7 +6,7 @@ import dagster as dg
 from orchestration.defs.ingest.assets import raw_asset_key
 from orchestration.defs.resources import WarehouseResource, preview_markdown
 from orchestration.lib import publish
-from orchestration.lib.contract import FILES
+from orchestration.lib.contract import EXPECTED_DELIVERY_INTERVAL_DAYS, FILES
 from orchestration.lib.ingest import loaded_deliveries, write_ingest_audit
 
 QUALITY_GROUP = "quality"
@@ -154,5 +154,54 @@ def great_expectations_suites(context: dg.AssetCheckExecutionContext, warehouse:
                 "summary": dg.MetadataValue.md(
                     "\n\n".join(gx_validation.validation_summary_markdown(v) for v, _ in runs) or "no new delivery"
                 ),
+            },
+        )
+
+
+FRESHNESS_CHECK_NAME = "delivered_within_expected_interval"
+
+
+@dg.multi_asset_check(
+    name="source_freshness",
+    specs=[
+        dg.AssetCheckSpec(
+            FRESHNESS_CHECK_NAME,
+            asset=raw_asset_key(spec.source, spec.stem),
+            description=f"{spec.source} has delivered within {EXPECTED_DELIVERY_INTERVAL_DAYS[spec.source]} days of "
+            "the newest delivery of any source (the landing zone's 'now'), and of today when "
+            "EVICTIONS_FRESHNESS_AGAINST_TODAY=1.",
+        )
+        for spec in FILES
+    ],
+)
+def source_freshness(warehouse: WarehouseResource):
+    import datetime as dt
+    import os
+
+    from orchestration.lib.ingest import IngestLog, ingest_log_path
+
+    settings = warehouse.settings()
+    latest = {
+        source: max(IngestLog(ingest_log_path(settings.warehouse_dir, source)).loaded_dates(source), default=None)
+        for source in EXPECTED_DELIVERY_INTERVAL_DAYS
+    }
+    dates = [dt.date.fromisoformat(d) for d in latest.values() if d]
+    reference = max(dates, default=dt.date.today())
+    if os.environ.get("EVICTIONS_FRESHNESS_AGAINST_TODAY") == "1":
+        reference = dt.date.today()
+    for spec in FILES:
+        latest_date = latest[spec.source]
+        age = (reference - dt.date.fromisoformat(latest_date)).days if latest_date else None
+        allowed = EXPECTED_DELIVERY_INTERVAL_DAYS[spec.source]
+        yield dg.AssetCheckResult(
+            asset_key=raw_asset_key(spec.source, spec.stem),
+            check_name=FRESHNESS_CHECK_NAME,
+            passed=age is not None and age <= allowed,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "latest_delivery": latest_date or "none",
+                "reference_date": reference.isoformat(),
+                "days_since_latest_delivery": age if age is not None else -1,
+                "expected_interval_days": allowed,
             },
         )
