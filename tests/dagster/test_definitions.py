@@ -49,8 +49,9 @@ def test_definitions_load(definitions):
 def test_asset_graph_matches_snapshot(definitions):
     """Update with EVICTIONS_UPDATE_SNAPSHOT=1 after an intended change, and review the diff."""
     current = graph_snapshot(definitions)
-    if os.environ.get("EVICTIONS_UPDATE_SNAPSHOT") == "1" or not SNAPSHOT.exists():
+    if os.environ.get("EVICTIONS_UPDATE_SNAPSHOT") == "1":
         SNAPSHOT.write_text(json.dumps(current, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert SNAPSHOT.exists(), f"{SNAPSHOT.name} is missing: run the test with EVICTIONS_UPDATE_SNAPSHOT=1"
     assert current == json.loads(SNAPSHOT.read_text(encoding="utf-8"))
 
 

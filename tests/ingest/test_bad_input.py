@@ -327,3 +327,16 @@ def test_no_national_id_name_or_birth_date_past_ingestion(zones):
     raw = pl.read_parquet(warehouse / "raw/boei/tenancies/2007-06-30.parquet")
     assert {"fodselsnummer", "navn"}.isdisjoint(raw.columns)
     assert set(raw["sex"]) <= {"F", "M"} and raw["person_key"].str.len_chars().to_list() == [64, 64]
+
+
+def test_one_delivery_can_be_rerun_on_request(zones):
+    landing, warehouse = zones
+    deliver_tenancies(landing, [tenancy(1)], date="2007-06-30")
+    deliver_tenancies(landing, [tenancy(2)], date="2007-12-31")
+    run("boei", landing, warehouse)
+    target = warehouse / "raw/boei/tenancies/2007-06-30.parquet"
+    target.unlink()  # e.g. lost, or to be rebuilt after a fix in the parser
+    result = ingest_source("boei", landing, warehouse, KEY, progress=lambda _: None, only={"2007-06-30"}, reload=True)
+    assert result.loaded == ["2007-06-30"] and result.skipped == []
+    assert target.exists()
+    assert audit(warehouse).filter(pl.col("status") == "loaded").height == 2  # one audit row per file, not per run

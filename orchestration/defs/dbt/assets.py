@@ -12,11 +12,14 @@ from functools import cache, cached_property
 from typing import Any
 
 import dagster as dg
+import duckdb
+import polars as pl
 from packaging import version
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.defs.resources import WarehouseResource
-from orchestration.lib.dbt_manifest import ManifestMissing, manifest_path
+from orchestration.defs.resources import WarehouseResource, preview_markdown
+from orchestration.lib.dbt_manifest import ManifestMissing, load_manifest, manifest_path
+from orchestration.lib.ingest import loaded_deliveries
 from orchestration.lib.locking import DATABASE_LOCK, warehouse_lock
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -102,6 +105,61 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         # DuckDB allows one writing process: a UI run and a CLI refresh take turns here.
         with warehouse_lock(settings.state_dir, DATABASE_LOCK, wait_seconds=3600, on_wait=context.log.info):
             # dbt unit tests check the SQL logic, not the data: they run in the test suite and CI.
-            yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
+            events = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
+            yield from _with_table_metadata(events, settings)
 
     return warehouse_dbt
+
+
+def _with_table_metadata(events, settings):
+    """Add row counts, a preview without pseudonyms, the deliveries used and the Data Docs link.
+
+    The database can be read only once dbt has exited, so events are held until then; on a
+    dbt failure the events received so far are still reported before the error.
+    """
+    held = []
+    try:
+        for event in events:
+            held.append(event)
+    except BaseException:
+        yield from held
+        raise
+    deliveries = loaded_deliveries(settings.warehouse_dir)
+    data_docs = dg.MetadataValue.path(str(settings.quality_dir / "data_docs" / "index.html"))
+    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
+        for event in held:
+            relation = _relation(event) if isinstance(event, dg.Output) else None
+            if relation is None:
+                yield event
+                continue
+            schema, name = relation
+            columns = [r[0] for r in connection.execute(
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+                [schema, name],
+            ).fetchall()]
+            shown = ", ".join(f'"{c}"' for c in columns if c != "person_key") or "1"
+            rows = connection.execute(f'select count(*) from "{schema}"."{name}"').fetchall()[0][0]
+            preview = pl.from_arrow(connection.sql(f'select {shown} from "{schema}"."{name}" limit 5').fetch_arrow_table())
+            yield event.with_metadata(
+                {
+                    **event.metadata,
+                    "dagster/row_count": rows,
+                    "preview": preview_markdown(preview),
+                    "deliveries_used": deliveries,
+                    "data_docs": data_docs,
+                }
+            )
+
+
+def _relation(event) -> tuple[str, str] | None:
+    """(schema, table) of the dbt model or seed behind an output, from its ``unique_id``."""
+    metadata = event.metadata or {}
+    unique_id = metadata.get("unique_id")
+    unique_id = getattr(unique_id, "value", unique_id)
+    if not unique_id or not str(unique_id).startswith(("model.", "seed.")):
+        return None
+    node = load_manifest()["nodes"].get(str(unique_id))
+    if node is None or node.get("config", {}).get("materialized") == "ephemeral":
+        return None
+    return node["schema"], node["alias"] or node["name"]
+

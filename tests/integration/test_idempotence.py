@@ -1,0 +1,36 @@
+"""A second refresh with nothing new changes no published byte except the run metadata."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+
+from orchestration.lib.atomic import METADATA_KEY
+from tests.integration.conftest import run_refresh
+
+FOLDERS = ("curated", "published", "quality")
+
+
+def _content(warehouse):
+    """Every Parquet file's data and metadata, with the run id taken out."""
+    content = {}
+    for folder in FOLDERS:
+        for path in sorted((warehouse / folder).glob("*.parquet")):
+            table = pq.read_table(path)
+            document = json.loads(table.schema.metadata[METADATA_KEY])
+            document.pop("run_id", None)
+            content[str(path.relative_to(warehouse))] = (table.replace_schema_metadata(None), document)
+    return content
+
+
+def test_second_refresh_with_nothing_new_changes_nothing_but_run_metadata(sample_refresh):
+    before = _content(sample_refresh.warehouse)
+    again = run_refresh(sample_refresh.landing, sample_refresh.warehouse)
+    assert again.returncode == 0, again.output[-4000:]
+    assert "loading again" not in again.output and "validating" not in again.output  # nothing re-ingested
+    after = _content(sample_refresh.warehouse)
+    assert before.keys() == after.keys()
+    for name in before:
+        assert before[name][0].equals(after[name][0]), f"{name}: data changed"
+        assert before[name][1] == after[name][1], f"{name}: metadata other than the run changed"
