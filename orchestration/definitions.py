@@ -12,6 +12,7 @@ import dagster as dg
 from orchestration.defs.dbt.assets import build_dbt_assets, dbt_resource
 from orchestration.defs.ingest.assets import build_ingest_assets
 from orchestration.defs.publish.assets import build_curated_asset, build_published_asset, notification_lists
+from orchestration.defs.publish.release import build_release_asset
 from orchestration.defs.quality.assets import (
     great_expectations_suites,
     ingest_audit,
@@ -31,6 +32,7 @@ def build_definitions() -> dg.Definitions:
             build_dbt_assets(),
             build_curated_asset(),
             build_published_asset(),
+            build_release_asset(),
             ingest_audit,
             reconciliation,
             notification_lists,

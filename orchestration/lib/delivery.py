@@ -12,7 +12,9 @@ import datetime as dt
 import hashlib
 import json
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,17 @@ _CHUNK = 16 * 1024 * 1024
 # An xlsx larger than this when unzipped is refused rather than read (zip bombs).
 MAX_XLSX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 MAX_XLSX_COMPRESSION_RATIO = 200
+# A manifest row count beyond this cannot be true and would not fit the audit's Int64 columns.
+MAX_MANIFEST_ROWS = 2**62
+# What Python's zipfile raises for a damaged or hostile archive (besides BadZipFile).
+_BAD_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError,
+            OSError, ValueError, struct.error, zlib.error)
+
+
+def _shown(value: object, limit: int = 80) -> str:
+    """A manifest value for a message: repr, cut short (a hostile manifest can hold megabytes)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class DeliveryRefused(Exception):
@@ -86,14 +99,17 @@ def read_manifest(source: str, folder: Path) -> Delivery:
         raise refuse(f"folder name {delivery_date!r} is not a valid date", None) from None
     try:
         manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise refuse(f"manifest is not valid JSON ({error})") from None
+    except (ValueError, RecursionError) as error:
+        # JSONDecodeError and UnicodeDecodeError are ValueErrors, so is an integer of
+        # more than 4300 digits; RecursionError is a document nested too deeply.
+        detail = "nested too deeply" if isinstance(error, RecursionError) else str(error)[:200]
+        raise refuse(f"manifest is not valid JSON ({detail})") from None
     if not isinstance(manifest, dict):
         raise refuse("manifest is not a JSON object")
     if manifest.get("source") != source:
-        raise refuse(f"manifest names source {manifest.get('source')!r}, expected {source!r}")
+        raise refuse(f"manifest names source {_shown(manifest.get('source'))}, expected {source!r}")
     if manifest.get("delivery_date") != delivery_date:
-        raise refuse(f"manifest names delivery date {manifest.get('delivery_date')!r}, folder is {delivery_date!r}")
+        raise refuse(f"manifest names delivery date {_shown(manifest.get('delivery_date'))}, folder is {delivery_date!r}")
     listed = manifest.get("files")
     if not isinstance(listed, list):
         raise refuse("manifest has no 'files' list")
@@ -104,10 +120,11 @@ def read_manifest(source: str, folder: Path) -> Delivery:
         if not isinstance(item, dict):
             raise refuse("a 'files' entry is not an object")
         name, rows, sha = item.get("name"), item.get("rows"), item.get("sha256")
-        # Names are plain file names of the contract: this also stops '../' and absolute paths.
-        if name not in expected:
-            raise refuse(f"manifest lists {name!r}, which is not a file of source {source!r}")
-        if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+        # Names are plain file names of the contract: this also stops '../' and absolute paths
+        # (and a name that is not a string at all, which would not even hash).
+        if not isinstance(name, str) or name not in expected:
+            raise refuse(f"manifest lists {_shown(name)}, which is not a file of source {source!r}")
+        if not isinstance(rows, int) or isinstance(rows, bool) or not 0 <= rows <= MAX_MANIFEST_ROWS:
             raise refuse(f"manifest row count for {name!r} is not a non-negative whole number")
         if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-fA-F]{64}", sha):
             raise refuse(f"manifest sha256 for {name!r} is not 64 hex digits")
@@ -116,6 +133,10 @@ def read_manifest(source: str, folder: Path) -> Delivery:
     if len(set(names)) != len(names):
         raise refuse("manifest lists a file twice")
     for name in names:
+        # A symbolic link could point anywhere (another delivery, another person's data):
+        # a delivered file is a regular file inside its delivery folder.
+        if (folder / name).is_symlink():
+            raise refuse("is a symbolic link, not a file delivered in the delivery folder", name)
         if not (folder / name).is_file():
             raise refuse("listed in the manifest but missing from the delivery", name)
     return Delivery(source, delivery_date, folder, tuple(entries))
@@ -134,11 +155,23 @@ def transcode_and_verify(delivery: Delivery, spec: FileSpec, entry: ManifestEntr
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict") if encoding else None
     target = scratch / f"{spec.source}__{spec.stem}.utf8.csv" if spec.format == "csv_cp1252" else None
     out = target.open("w", encoding="utf-8", newline="") if target else None
+    # Every byte string is "valid" Windows-1252 save five bytes, so a UTF-8 file delivered for a
+    # Windows-1252 source would load with every æ, ø, å garbled (Ã¦, Ã¸, Ã¥). Real Windows-1252
+    # Norwegian text is never valid UTF-8 (æøå are single bytes above 0x7F), so: refuse a
+    # Windows-1252 file that decodes as UTF-8 and is not plain ASCII.
+    utf8_probe = codecs.getincrementaldecoder("utf-8")(errors="strict") if encoding == "cp1252" else None
+    non_ascii = False
     offset = 0
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(_CHUNK):
                 digest.update(chunk)
+                if utf8_probe is not None:
+                    non_ascii = non_ascii or not chunk.isascii()
+                    try:
+                        utf8_probe.decode(chunk)
+                    except UnicodeDecodeError:
+                        utf8_probe = None
                 if decoder is not None:
                     try:
                         text = decoder.decode(chunk)
@@ -156,11 +189,18 @@ def transcode_and_verify(delivery: Delivery, spec: FileSpec, entry: ManifestEntr
                     raise delivery.refuse(f"not valid {encoding}: the file ends inside a character", entry.name) from None
                 if out is not None:
                     out.write(tail)
+            if utf8_probe is not None and non_ascii:
+                try:
+                    utf8_probe.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    utf8_probe = None
     finally:
         if out is not None:
             out.close()
     if digest.hexdigest() != entry.sha256:
         raise delivery.refuse("checksum does not match the manifest", entry.name)
+    if utf8_probe is not None and non_ascii:
+        raise delivery.refuse("not valid cp1252: the file is UTF-8 (its letters would be garbled)", entry.name)
     if spec.format == "xlsx":
         _check_xlsx_container(delivery, entry.name, path)
     return target or path
@@ -172,12 +212,22 @@ def _check_xlsx_container(delivery: Delivery, name: str, path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except zipfile.BadZipFile as error:
-        raise delivery.refuse(f"not an xlsx workbook ({error})", name) from None
-    uncompressed = sum(i.file_size for i in infos)
-    compressed = max(1, sum(i.compress_size for i in infos))
-    if uncompressed > MAX_XLSX_UNCOMPRESSED_BYTES or uncompressed / compressed > MAX_XLSX_COMPRESSION_RATIO:
-        raise delivery.refuse(
-            f"xlsx unpacks to {uncompressed} bytes (ratio {uncompressed // compressed}:1): refused as a possible zip bomb",
-            name,
-        )
+            uncompressed = sum(i.file_size for i in infos)
+            compressed = max(1, sum(i.compress_size for i in infos))
+            if uncompressed > MAX_XLSX_UNCOMPRESSED_BYTES or uncompressed / compressed > MAX_XLSX_COMPRESSION_RATIO:
+                raise delivery.refuse(
+                    f"xlsx unpacks to {uncompressed} bytes (ratio {uncompressed // compressed}:1): "
+                    "refused as a possible zip bomb",
+                    name,
+                )
+            # The sizes above are what the archive declares. Inflate every member once, in
+            # chunks: zipfile stops at the declared size and checks the CRC, so an archive that
+            # lies about its sizes (the Excel reader would inflate it all into memory) is refused.
+            for info in infos:
+                with archive.open(info) as member:
+                    while member.read(_CHUNK):
+                        pass
+    except DeliveryRefused:
+        raise
+    except _BAD_ZIP as error:
+        raise delivery.refuse(f"not a valid xlsx workbook ({type(error).__name__}: {str(error)[:200]})", name) from None

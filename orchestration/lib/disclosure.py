@@ -74,6 +74,9 @@ def suppression_masks(frame: pl.DataFrame, rule: DisclosureRule, threshold: int)
                         continue
                     candidates = group.filter(~pl.col(mask) & (pl.col(column) > 0)).sort(column, "__row__")
                     if candidates.is_empty():
+                        # Every other cell is 0: hide a zero, else the total gives the cell away.
+                        candidates = group.filter(~pl.col(mask) & pl.col(column).is_not_null()).sort("__row__")
+                    if candidates.is_empty():
                         continue
                     row = candidates["__row__"][0]
                     frame = frame.with_columns(
@@ -92,9 +95,10 @@ def protect(frame: pl.DataFrame, rule: DisclosureRule, threshold: int) -> pl.Dat
         hidden_by.setdefault(column, []).extend(pl.col(_mask_name(s)) for s in sources)
     if rule.derived_from_previous:
         masked = masked.sort([*rule.partition_by, *rule.order_by])
-        partition = list(rule.partition_by) or None
+        partition = list(rule.partition_by)
         for column, source in rule.derived_from_previous.items():
-            previous = pl.col(_mask_name(source)).shift(1).over(partition).fill_null(False)
+            shifted = pl.col(_mask_name(source)).shift(1)
+            previous = (shifted.over(partition) if partition else shifted).fill_null(False)
             hidden_by.setdefault(column, []).extend([previous, pl.col(_mask_name(source))])
     for column, hidden in hidden_by.items():
         updates.append(pl.when(pl.any_horizontal(hidden)).then(None).otherwise(pl.col(column)).alias(column))
@@ -122,7 +126,34 @@ def verify(protected: pl.DataFrame, rule: DisclosureRule, threshold: int) -> lis
             leaked = protected.filter(pl.col(source).is_null() & pl.col(SUPPRESSED) & pl.col(column).is_not_null())
             if leaked.height:
                 problems.append(f"{column} is shown where {source} is suppressed")
+    if rule.derived_from_previous and SUPPRESSED in protected.columns:
+        ordered = protected.sort([*rule.partition_by, *rule.order_by])
+        partition = list(rule.partition_by)
+        for column, source in rule.derived_from_previous.items():
+            hidden = pl.col(source).is_null() & pl.col(SUPPRESSED)
+            previous_hidden = (hidden.shift(1).over(partition) if partition else hidden.shift(1)).fill_null(False)
+            leaked = ordered.filter(previous_hidden & pl.col(column).is_not_null())
+            if leaked.height:
+                problems.append(f"{column} is shown where the previous row's {source} is suppressed")
     return problems
+
+
+def suppressed_cells(original: pa.Table, protected: pa.Table) -> dict[str, list[int]]:
+    """Column → the rows (0-based, in the protected table's order) whose value disclosure control hid.
+
+    A cell is suppressed when it had a value and has none after protection; a value that was
+    null to begin with (a first year's change, a share without cases) is not suppressed.
+    """
+    cells: dict[str, list[int]] = {}
+    for column in protected.column_names:
+        if column == SUPPRESSED or column not in original.column_names:
+            continue
+        before = original.column(column).is_valid().to_pylist()
+        after = protected.column(column).is_valid().to_pylist()
+        rows = [i for i, (had, has) in enumerate(zip(before, after)) if had and not has]
+        if rows:
+            cells[column] = rows
+    return cells
 
 
 def protect_table(name: str, table: pa.Table, rule: DisclosureRule | None, threshold: int) -> pa.Table:

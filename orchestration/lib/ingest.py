@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -28,6 +30,7 @@ from orchestration.lib import atomic
 from orchestration.lib.contract import SOURCES, FileSpec, file_spec, files_of
 from orchestration.lib.delivery import (
     MANIFEST_NAME,
+    MAX_MANIFEST_ROWS,
     Delivery,
     DeliveryRefused,
     ManifestEntry,
@@ -41,6 +44,18 @@ Progress = Callable[[str], None]
 
 # What polars and its Excel reader raise for a file they cannot read.
 _UNREADABLE = (pl.exceptions.PolarsError, fastexcel.FastExcelError, ValueError, OSError)
+# Quoted parts of a reader's error message: they quote the file's content (or a header that
+# is really a data row), which can be national ids and names. An unclosed quote runs to the end.
+_QUOTED = re.compile(r"`[^`]*(?:`|$)|'[^']*(?:'|$)|\"[^\"]*(?:\"|$)")
+# Unknown header columns are shown by position only, and only the first few.
+_SHOWN_POSITIONS = 10
+
+
+def _reader_message(error: BaseException) -> str:
+    """First line of a reader's error, with every quoted value replaced by an ellipsis."""
+    text = str(error).strip()
+    first_line = text.splitlines()[0] if text else type(error).__name__
+    return _QUOTED.sub("'…'", first_line)[:200]
 
 AUDIT_SCHEMA = {
     "source": pl.String,
@@ -192,8 +207,7 @@ def _read_strings(spec: FileSpec, path: Path, delivery: Delivery, entry: Manifes
     except DeliveryRefused:
         raise
     except _UNREADABLE as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise delivery.refuse(f"cannot be read as {spec.format}: {first_line}", entry.name) from None
+        raise delivery.refuse(f"cannot be read as {spec.format}: {_reader_message(error)}", entry.name) from None
 
     header = [c.strip() for c in frame.columns]
     frame.columns = header
@@ -205,7 +219,15 @@ def _read_strings(spec: FileSpec, path: Path, delivery: Delivery, entry: Manifes
         if missing:
             details.append(f"missing columns {missing}")
         if unknown:
-            details.append(f"unknown columns {unknown}")
+            # By position, not by name: a first line that is not the contract's header is often
+            # a data row (a header line missing, or CR-only line ends), i.e. national ids and names,
+            # and this message goes to logs, the ingest log and quality/ingest_audit.
+            positions = [i + 1 for i, c in enumerate(header) if c not in expected]
+            more = f" and {len(positions) - _SHOWN_POSITIONS} more" if len(positions) > _SHOWN_POSITIONS else ""
+            details.append(
+                f"unknown columns at positions {positions[:_SHOWN_POSITIONS]}{more} "
+                "(names not shown: they may be data)"
+            )
         if len(header) != len(set(header)):
             details.append("a column appears twice")
         raise delivery.refuse("header does not match the contract: " + ", ".join(details), entry.name)
@@ -285,6 +307,11 @@ def ingest_source(
     log = IngestLog(ingest_log_path(warehouse_dir, source))
     result = SourceIngestResult(source)
     ensure_raw_schema_files(raw_dir, source)
+    # Scratch folders hold transcoded copies of the extracts (national ids, names). A killed
+    # ingest of this source leaves its folder behind: remove it before anything else. Only
+    # this source's folders: other sources may be ingesting in parallel processes.
+    for stale in state_dir.glob(f"{_scratch_prefix(source)}*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
     for folder in ready_delivery_folders(landing_dir, source):
         delivery_date = folder.name
@@ -321,7 +348,7 @@ def ingest_source(
                 continue
 
             progress(f"{source}/{delivery_date}: validating {', '.join(e.name for e in delivery.files)}")
-            with tempfile.TemporaryDirectory(dir=state_dir, prefix="ingest-") as scratch_name:
+            with tempfile.TemporaryDirectory(dir=state_dir, prefix=_scratch_prefix(source)) as scratch_name:
                 validated = _validate_delivery(delivery, raw_dir, Path(scratch_name), pseudonym_key)
                 # Every file is acceptable: now (and only now) put the delivery in place.
                 audit_rows = []
@@ -366,14 +393,36 @@ def ingest_source(
             progress(str(refusal))
             result.refused.append(refusal)
             log.record(_refusal_rows(refusal, folder))
+            if log.loaded(source, delivery_date) is None:
+                _remove_unrecorded(raw_dir, quarantine_dir, source, delivery_date)
         log.save()
     return result
+
+
+def _scratch_prefix(source: str) -> str:
+    return f"ingest-{source}-"
+
+
+def _remove_unrecorded(raw_dir: Path, quarantine_dir: Path, source: str, delivery_date: str) -> None:
+    """Files of a refused delivery the ingest log never recorded: left by an attempt that was killed
+    between writing them and saving the log. A refused delivery leaves nothing in the raw layer."""
+    for spec in files_of(source):
+        raw_path(raw_dir, spec, delivery_date).unlink(missing_ok=True)
+        quarantine_path(quarantine_dir, spec, delivery_date).unlink(missing_ok=True)
+
+
+def _plausible_rows(rows: object) -> int | None:
+    # The manifest as written: a row count that is not a whole number in Int64 range would
+    # make the audit table (and every later write of it) fail.
+    if isinstance(rows, int) and not isinstance(rows, bool) and 0 <= rows <= MAX_MANIFEST_ROWS:
+        return rows
+    return None
 
 
 def _refusal_rows(refusal: DeliveryRefused, folder: Path) -> list[AuditRow]:
     try:
         listed = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8")).get("files", [])
-        files = [(str(f.get("name")), f.get("rows") if isinstance(f.get("rows"), int) else None) for f in listed]
+        files = [(str(f.get("name"))[:200], _plausible_rows(f.get("rows"))) for f in listed]
     except Exception:
         files = []
     if not files:

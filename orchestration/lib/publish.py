@@ -7,9 +7,11 @@ with the dbt yml descriptions, the deliveries used and the run in the file metad
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -17,6 +19,9 @@ import pyarrow as pa
 from orchestration.lib import atomic
 from orchestration.lib.dbt_manifest import descriptions
 from orchestration.lib.locking import DATABASE_LOCK, warehouse_lock
+
+if TYPE_CHECKING:
+    import polars as pl
 
 Transform = Callable[[str, pa.Table], pa.Table]
 
@@ -58,3 +63,55 @@ def export(
         )
         exported.append(Exported(name, path, table))
     return exported
+
+
+@dataclass(frozen=True)
+class StatisticsPublication:
+    exported: list[Exported]
+    revisions: pl.DataFrame  # the figures this publication revised
+    log_rows: int  # rows in the whole revision log
+
+
+def publish_statistics(
+    tables: dict[str, pa.Table],
+    published_dir: Path,
+    *,
+    threshold: int,
+    deliveries: Sequence[str],
+    run_id: str | None,
+    revised_at: dt.datetime | None = None,
+) -> StatisticsPublication:
+    """The statistics tables (dbt's, before disclosure control) to ``published/``.
+
+    1. Disclosure control on every table (``orchestration.lib.disclosure``); an unsafe
+       table raises before anything is written.
+    2. The revision log compares each protected table with the file still published.
+    3. Each table is written atomically, its metadata carrying its row key, its
+       disclosure rule and the cells disclosure control hid (read by the release page).
+    4. The revisions are appended to ``published/revisions.parquet``.
+    """
+    from orchestration.lib import revisions
+    from orchestration.lib.disclosure import protect_tables, rule_for, suppressed_cells
+
+    protected = protect_tables(tables, threshold)
+    row_keys = {name: revisions.row_key_for(name) for name in tables}
+    found = revisions.revisions_before_publishing(
+        published_dir, protected, row_keys, run_id=run_id, revised_at=revised_at,
+        figures={name: revisions.figures_for(name) for name in tables},
+    )
+    extra = {}
+    for name in tables:
+        rule = rule_for(name)
+        extra[name] = {
+            "row_key": list(row_keys[name]),
+            "disclosure": {
+                "threshold": threshold,
+                "counts": list(rule.counts) if rule else [],
+                "derived": {c: list(s) for c, s in rule.derived.items()} if rule else {},
+                "derived_from_previous": dict(rule.derived_from_previous) if rule else {},
+                "suppressed_cells": suppressed_cells(tables[name], protected[name]),
+            },
+        }
+    exported = export(protected, published_dir, deliveries=list(deliveries), run_id=run_id, extra_metadata=extra)
+    log = revisions.append(published_dir, found, deliveries=deliveries, run_id=run_id)
+    return StatisticsPublication(exported, found, log.height)

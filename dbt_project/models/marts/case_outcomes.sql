@@ -29,4 +29,6 @@ final as (
 
 )
 
+-- A stable order, so an unchanged refresh writes identical files.
 select * from final
+order by case_id

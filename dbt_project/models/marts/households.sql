@@ -27,4 +27,6 @@ final as (
 
 )
 
+-- A stable order, so an unchanged refresh writes identical files.
 select * from final
+order by tenancy_id

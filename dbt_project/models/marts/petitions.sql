@@ -30,4 +30,6 @@ final as (
 
 )
 
+-- A stable order, so an unchanged refresh writes identical files.
 select * from final
+order by bailiff_case_no nulls last, petition_id nulls last

@@ -15,6 +15,8 @@ from orchestration.lib.ingest import loaded_deliveries
 
 # published.md, "curated/": the tables analysts rely on.
 CURATED_TABLES = ("households", "petitions", "case_outcomes", "project_expenses")
+# published/revisions.parquet (orchestration.lib.revisions), written by publish_statistics.
+REVISIONS_KEY = dg.AssetKey(["published", "revisions"])
 
 
 def _dbt_key(schema: str, name: str) -> dg.AssetKey:
@@ -75,18 +77,47 @@ def build_published_asset() -> dg.AssetsDefinition:
         )
         for name in names
     ]
+    specs.append(
+        dg.AssetSpec(
+            REVISIONS_KEY,
+            deps=[_dbt_key("published", name) for name in names],
+            group_name="published",
+            description="published/revisions.parquet: the revision log - every published figure a refresh "
+            "changed (table, row key, column, old and new value, run, date); appended, never rewritten.",
+            kinds={"parquet"},
+            owners=["team:data-engineering"],
+        )
+    )
 
     @dg.multi_asset(name="publish_statistics", specs=specs, pool="warehouse_database")
     def _publish_statistics(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        from orchestration.lib.disclosure import protect_tables
-
         settings = warehouse.settings()
         deliveries = loaded_deliveries(settings.warehouse_dir)
         tables = publish.read_relations(settings.database_path, "published", names)
-        protected = protect_tables(tables, settings.suppression_threshold)
-        exported = publish.export(protected, settings.published_dir, deliveries=deliveries, run_id=context.run_id)
-        context.log.info(f"published {len(exported)} statistics tables to {settings.published_dir}")
-        yield from _materializations(exported, "published", deliveries)
+        # Disclosure control, then the revision log against the files still in place, then the
+        # atomic writes and the log (orchestration.lib.publish.publish_statistics).
+        published = publish.publish_statistics(
+            tables,
+            settings.published_dir,
+            threshold=settings.suppression_threshold,
+            deliveries=deliveries,
+            run_id=context.run_id,
+        )
+        revised = published.revisions
+        context.log.info(
+            f"published {len(published.exported)} statistics tables to {settings.published_dir}; "
+            f"{revised.height} revised figure(s) recorded in published/revisions.parquet"
+        )
+        yield from _materializations(published.exported, "published", deliveries)
+        yield dg.MaterializeResult(
+            asset_key=REVISIONS_KEY,
+            metadata={
+                "dagster/row_count": published.log_rows,
+                "revisions_this_run": revised.height,
+                "tables_revised": sorted(set(revised["table"].to_list())),
+                "path": dg.MetadataValue.path(str(settings.published_dir / "revisions.parquet")),
+            },
+        )
 
     return _publish_statistics
 
@@ -103,20 +134,19 @@ def build_published_asset() -> dg.AssetsDefinition:
 def notification_lists(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     import polars as pl
 
-    from orchestration.lib.notifications import build_lists, write_lists
+    from orchestration.lib.notifications import FOLDER, write_notification_lists
 
     settings = warehouse.settings()
     if not settings.write_restricted:
         context.log.info("EVICTIONS_WRITE_RESTRICTED is not 1: no identified lists written")
         return dg.MaterializeResult(metadata={"written": False})
     households = pl.read_parquet(settings.curated_dir / "households.parquet")
-    lists = build_lists(settings.landing_dir, households)
-    written = write_lists(settings.restricted_dir, lists)
+    lists = write_notification_lists(settings, households) or {}
     return dg.MaterializeResult(
         metadata={
             "written": True,
-            "districts": len(written),
+            "districts": len(lists),
             "rows_by_district": {district: frame.height for district, frame in sorted(lists.items())},
-            "folder": dg.MetadataValue.path(str(settings.restricted_dir / "notification_lists")),
+            "folder": dg.MetadataValue.path(str(settings.restricted_dir / FOLDER)),
         }
     )

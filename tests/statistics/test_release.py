@@ -1,0 +1,200 @@
+"""The statistics release page (published/release/index.html), built from hand-made published
+tables through the real publishing step (disclosure control, revision log), then parsed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from orchestration.lib import publish
+from orchestration.lib.release import release_status, write_release
+from tests.statistics.frames import REPORT_COUNTS, as_arrow, statistics_tables
+
+SOURCES = ("boei", "kemner", "namsfogd", "prosjekt", "regnskap")
+DELIVERIES = [f"{s}/{d}" for s in SOURCES[:4] for d in ("2006-12-31", "2007-12-31")] + ["regnskap/2008-01-31"]
+WHEN = dt.datetime(2008, 2, 1, 6, 0, tzinfo=dt.UTC)
+
+
+class Page(HTMLParser):
+    """The parts of the page the tests look at."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.charts: list[str] = []
+        self.svgs = 0
+        self.table_captions: list[str] = []
+        self._in_caption = False
+        self._caption = ""
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "figure" and "chart" in (attributes.get("class") or ""):
+            self.charts.append(attributes.get("id", ""))
+        if tag == "svg":
+            self.svgs += 1
+        if tag == "caption":
+            self._in_caption, self._caption = True, ""
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self._in_caption = False
+            self.table_captions.append(self._caption)
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._in_caption:
+            self._caption += data
+
+    @property
+    def plain(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, dbt_manifest) -> Path:
+    folder = tmp_path_factory.mktemp("warehouse") / "published"
+    publish.publish_statistics(
+        as_arrow(statistics_tables()), folder, threshold=4, deliveries=DELIVERIES, run_id="run-first", revised_at=WHEN
+    )
+    # A second refresh corrects one count: 229 -> 230 petitions from the collector in 2007.
+    corrected = {**REPORT_COUNTS, ("collector", 2007): (230, 27)}
+    publish.publish_statistics(
+        as_arrow(statistics_tables(corrected)), folder, threshold=4, deliveries=DELIVERIES, run_id="run-second",
+        revised_at=WHEN + dt.timedelta(days=30),
+    )  # fmt: skip
+    return folder
+
+
+@pytest.fixture(scope="module")
+def page(published) -> tuple[str, Page]:
+    release = write_release(published, sources=SOURCES, run_id="run-second", generated_at=WHEN)
+    assert release.path == published / "release" / "index.html"
+    text = release.path.read_text(encoding="utf-8")
+    return text, Page(text)
+
+
+def test_is_a_utf8_html_page_with_a_title_and_introduction(page):
+    text, parsed = page
+    assert text.startswith("<!DOCTYPE html>")
+    assert ("meta", {"charset": "utf-8"}) in parsed.tags
+    assert "Petitions for eviction and evictions in Bergen, 2006–2007" in parsed.plain
+    assert "Begjæringer om fravikelse og fravikelser i Bergen" in parsed.plain  # Norwegian letters intact
+    assert "This release gives the number of petitions for eviction" in parsed.plain
+
+
+def test_cut_off_date_and_status(page):
+    _, parsed = page
+    assert "Data cut-off 31 December 2007" in parsed.plain
+    assert "Status Final" in parsed.plain
+    assert "every source has delivered data up to the end of 2007" in parsed.plain
+    assert "2008-01-31" in parsed.plain  # the accounts' latest delivery
+
+
+def test_definitions(page):
+    _, parsed = page
+    for term in ("Petition for eviction", "Eviction (", "Year", "Eviction share", "Change", "Project case"):
+        assert term in parsed.plain, term
+    assert "change % = 100 × change ÷ the previous year's figure" in parsed.plain
+
+
+def test_every_published_table_is_on_the_page(page, published):
+    _, parsed = page
+    names = sorted(p.stem for p in published.glob("*.parquet"))
+    assert len(names) == 15  # 14 statistics tables and the revision log
+    for name in names:
+        assert any(f"published/{name}.parquet" in c for c in parsed.table_captions), name
+
+
+def test_a_chart_for_each_of_the_reports_17_diagrams(page):
+    _, parsed = page
+    assert parsed.charts == [f"diagram-{n}" for n in range(1, 18)]
+    assert parsed.svgs == 17
+    for n in range(1, 18):
+        assert f"Diagram {n}." in parsed.plain
+
+
+def test_shape_facts_are_visible_in_the_charts(page):
+    text, _ = page
+    figures = dict(re.findall(r'<figure class="chart" id="(diagram-\d+)">(.*?)</figure>', text, re.S))
+    bars = lambda n: {label: value for label, value in re.findall(r"<title>([^<:]+?) ?: ([^<]+)</title></rect>", figures[f"diagram-{n}"])}  # noqa: E731
+    assert max(bars(2).items(), key=lambda kv: int(kv[1].replace("\u00a0", "")))[0] == "Årstad"
+    shares_17 = {k: float(v.split("\u00a0")[0]) for k, v in bars(17).items()}
+    assert sorted(shares_17, key=shares_17.get)[-2:] == ["Laksevåg", "Fana"]
+    shares_16 = {k: float(v.split("\u00a0")[0]) for k, v in bars(16).items()}
+    assert min(shares_16, key=shares_16.get) == "Laksevåg" and shares_16["Laksevåg"] == 7.5
+    women_30 = bars(4)["30–39 Women"]
+    assert women_30 == "165"
+
+
+def test_suppressed_cells_are_shown_as_a_dash_with_a_footnote(page):
+    text, parsed = page
+    # Arna's, Ytrebygda's and Åsane's 2 evictions are below the threshold.
+    assert re.search(r'<th scope="row" class="text">Arna</th><td class="num">60</td><td class="num suppressed">–</td>', text)
+    assert "Suppressed (disclosure control): a count from 1 to 4" in parsed.plain
+    assert ">–<" in re.search(r'id="diagram-17">.*?</figure>', text, re.S).group(0)
+
+
+def test_numbers_are_formatted_for_readers(page):
+    text, parsed = page
+    assert "509\u00a0075.00" in text and "\u2212322\u00a0317.41" in text  # thousands separated, a real minus
+    assert "+108.2" in parsed.plain  # percentages with one decimal, signed changes
+
+
+def test_comparison_with_the_report(page):
+    _, parsed = page
+    assert "Comparison with the 2008 report" in parsed.plain
+    assert "report's arithmetic" in parsed.plain
+    assert "divided the change (+119) by the later year's figure (229)" in parsed.plain or "(+120)" in parsed.plain
+    assert 'the report prints "229", the warehouse computes 230' in parsed.plain
+
+
+def test_the_revision_log_is_shown(page):
+    text, parsed = page
+    assert "Revisions" in parsed.plain
+    revisions = re.search(r'<table class="revisions">.*?</table>', text, re.S).group(0)
+    assert "petitions_evictions_by_year" in revisions and "report_comparison" in revisions
+    assert re.search(r'<td class="num value">229</td><td class="num value">230</td>', revisions)
+    assert "Explanation" not in revisions  # the comparison's words are not revisions, its figures are
+    assert "2008-03-02" in revisions
+
+
+def test_no_personal_data_and_nothing_from_elsewhere(page):
+    text, parsed = page
+    assert "<script" not in text.lower()
+    assert not re.search(r"https?:|//[a-z]|url\(|@import", text, re.I)
+    for tag, attributes in parsed.tags:
+        for name in ("src", "href", "xlink:href", "data"):
+            value = attributes.get(name)
+            assert value is None or value.startswith("#"), (tag, name, value)
+    assert not re.search(r"\b\d{11}\b", text)  # no national id
+    assert not re.search(r"\b[0-9a-f]{64}\b", text)  # no person_key
+
+
+def test_status_is_provisional_until_every_source_has_delivered_the_year():
+    final = release_status(DELIVERIES, 2007, SOURCES)
+    assert (final.status, final.cut_off) == ("final", dt.date(2007, 12, 31))
+    behind = release_status([*DELIVERIES, "kemner/2008-06-30"], 2008, SOURCES)
+    assert behind.status == "provisional" and behind.cut_off == dt.date(2007, 12, 31)
+    assert "boei up to 2007-12-31" in behind.reason and "kemner up to 2008-06-30" in behind.reason
+    half_year = release_status([*DELIVERIES, *(f"{s}/2008-12-31" for s in SOURCES[:4])], 2008, SOURCES)
+    assert half_year.status == "provisional" and half_year.reason.endswith("(regnskap up to 2008-01-31)")
+    complete = release_status([*DELIVERIES, *(f"{s}/2008-12-31" for s in SOURCES)], 2008, SOURCES)
+    assert complete.status == "final" and complete.cut_off == dt.date(2008, 12, 31)
+    missing = release_status([d for d in DELIVERIES if not d.startswith("regnskap")], 2007, SOURCES)
+    assert missing.status == "provisional" and missing.cut_off is None and "regnskap" in missing.reason
+    assert release_status([], None, SOURCES).status == "provisional"
+
+
+def test_written_atomically_and_replaced_on_every_refresh(published):
+    first = write_release(published, sources=SOURCES, run_id="run-a", generated_at=WHEN).path.read_text(encoding="utf-8")
+    second = write_release(published, sources=SOURCES, run_id="run-b", generated_at=WHEN).path.read_text(encoding="utf-8")
+    assert "run-a" in first and "run-b" in second
+    assert [p.name for p in (published / "release").iterdir()] == ["index.html"]
