@@ -16,13 +16,13 @@ from pathlib import Path
 from orchestration.settings import DEFAULT_WAREHOUSE_DIR, REPO_ROOT, Settings, SettingsError, load_settings
 
 DOTENV_MARKER = "# written by `evictions` so that `uv run dagster dev` uses the warehouse's Dagster instance"
+# No Dagster concurrency pools: a run killed while holding a pool slot keeps it, and with no
+# daemon beside the CLI every later refresh would wait forever. The warehouse's file locks
+# (orchestration/lib/locking.py) serialise the database writers and die with their process.
 DAGSTER_YAML = """\
-# Dagster instance of the eviction-prevention warehouse (written by `evictions setup`).
+# Dagster instance of the eviction-prevention warehouse (written by `evictions`).
 telemetry:
   enabled: false
-concurrency:
-  pools:
-    default_limit: 1
 """
 
 
@@ -40,7 +40,7 @@ def prepare_environment(settings: Settings) -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     dagster_yaml = settings.dagster_home / "dagster.yaml"
-    if not dagster_yaml.exists():
+    if not dagster_yaml.exists() or dagster_yaml.read_text(encoding="utf-8") != DAGSTER_YAML:
         dagster_yaml.write_text(DAGSTER_YAML, encoding="utf-8")
     _write_dotenv(settings)
 

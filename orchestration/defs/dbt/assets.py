@@ -95,7 +95,6 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         manifest=path,
         dagster_dbt_translator=translator(),
         name="warehouse_dbt",
-        pool="warehouse_database",
     )
     def warehouse_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
         settings = warehouse.settings()

@@ -52,7 +52,7 @@ def build_curated_asset() -> dg.AssetsDefinition:
         for name in CURATED_TABLES
     ]
 
-    @dg.multi_asset(name="publish_curated", specs=specs, pool="warehouse_database")
+    @dg.multi_asset(name="publish_curated", specs=specs)
     def _publish_curated(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         settings = warehouse.settings()
         deliveries = loaded_deliveries(settings.warehouse_dir)
@@ -89,7 +89,7 @@ def build_published_asset() -> dg.AssetsDefinition:
         )
     )
 
-    @dg.multi_asset(name="publish_statistics", specs=specs, pool="warehouse_database")
+    @dg.multi_asset(name="publish_statistics", specs=specs)
     def _publish_statistics(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         settings = warehouse.settings()
         deliveries = loaded_deliveries(settings.warehouse_dir)

@@ -68,7 +68,6 @@ def ingest_audit_balance(warehouse: WarehouseResource):
     "conduct was broken (pseudonymised keys only).",
     kinds={"parquet"},
     owners=["team:data-engineering"],
-    pool="warehouse_database",
 )
 def reconciliation(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     import polars as pl

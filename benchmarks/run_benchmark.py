@@ -1,0 +1,1553 @@
+"""Benchmark of `evictions refresh` at national scale, against a hand-written DuckDB baseline.
+
+    uv run python benchmarks/run_benchmark.py [--sizes 1M,3M,10M] [--out benchmarks/output] [--keep]
+
+For each size (rent-ledger postings) it generates a landing zone with the project's own
+generator (cached under <out>/landing/scale-<N> and reused), then measures, each in a fresh
+process and a fresh warehouse directory:
+
+* a full cold `evictions refresh`: wall time, peak RSS of the whole process tree (dbt runs in
+  a subprocess) and the wall time per stage, read from the run's Dagster instance;
+* the baseline: benchmarks/baseline.sql driven by the `baseline` subcommand of this script
+  (decode, parse, arrears per tenancy, petitions and evictions by year), checked against the
+  warehouse's published/petitions_evictions_by_year and curated/households;
+
+and, after the largest size, one new monthly delivery and a second (incremental) refresh; and
+a cold refresh of the bundled sample. Results are printed as a table, with the targets, and
+written to <out>/results-<timestamp>.json. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import concurrent.futures
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import string
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = Path(__file__).resolve().parent
+BASELINE_SQL = BENCH_DIR / "baseline.sql"
+BIN_DIR = Path(sys.executable).parent  # the project's virtual environment (uv run)
+EVICTIONS = BIN_DIR / "evictions"
+sys.path.insert(
+    0, str(REPO_ROOT)
+)  # `orchestration` (the generator) when run as a script
+
+SOURCES = ("boei", "kemner", "namsfogd", "prosjekt", "regnskap")
+MANIFEST = "_manifest.json"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+GB = 1024**3
+
+# The targets of the issue "Performance at national scale".
+TARGET_RATIO_TO_BASELINE = 2.0
+TARGET_PEAK_RSS_BYTES = 2 * GB
+TARGET_SAMPLE_REFRESH_S = 20.0
+TARGET_INCREMENTAL_SHARE = 0.10
+
+T0 = time.monotonic()
+
+
+def say(message: str) -> None:
+    elapsed = time.monotonic() - T0
+    print(
+        f"[bench +{int(elapsed // 60):02d}:{elapsed % 60:04.1f}] {message}", flush=True
+    )
+
+
+def human_bytes(n: float | None) -> str:
+    if n is None:
+        return "-"
+    return f"{n / GB:.2f} GB" if n >= 0.95 * GB else f"{n / 1024**2:.0f} MB"
+
+
+def fmt_s(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1f}"
+
+
+# ======================================================================================
+# Measuring a process tree: wall time, peak RSS (sum over the tree, polled from /proc)
+# ======================================================================================
+
+
+def _proc_table() -> dict[int, tuple[int, int, int]]:
+    """pid -> (ppid, process group, RSS in bytes) of every process we can read."""
+    table = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        # fields[0] = state, [1] = ppid, [2] = pgrp, ... [21] = rss (pages)
+        try:
+            table[int(name)] = (int(fields[1]), int(fields[2]), int(fields[21]) * PAGE)
+        except (IndexError, ValueError):
+            continue
+    return table
+
+
+def tree_rss(root: int) -> tuple[int, int, int]:
+    """(sum of RSS, largest single RSS, process count) over the root's process group and descendants."""
+    table = _proc_table()
+    members = {pid for pid, (_, pgrp, _) in table.items() if pgrp == root}
+    members.add(root)
+    grew = True
+    while grew:  # descendants that left the process group (a new session) count too
+        grew = False
+        for pid, (ppid, _, _) in table.items():
+            if ppid in members and pid not in members:
+                members.add(pid)
+                grew = True
+    rss = [table[p][2] for p in members if p in table]
+    return sum(rss), max(rss, default=0), len(rss)
+
+
+@dataclass
+class Measured:
+    command: list[str]
+    exit_code: int | None = None
+    wall_s: float = 0.0
+    peak_rss_tree: int = (
+        0  # bytes: max over time of the sum of RSS over the process tree
+    )
+    peak_rss_single_polled: int = 0  # bytes: max over time of the largest process's RSS
+    max_rss_single_rusage: int = (
+        0  # bytes: ru_maxrss from wait4 (largest process, exact)
+    )
+    cpu_s: float = (
+        0.0  # user + system CPU seconds of the process and every descendant it reaped
+    )
+    peak_processes: int = 0
+    started_epoch: float = 0.0
+    ended_epoch: float = 0.0
+    stopped: str | None = None  # why the benchmark stopped the process, if it did
+    log: str = ""
+
+
+def run_measured(
+    command: list[str],
+    env: dict[str, str],
+    log_path: Path,
+    label: str,
+    timeout_s: float | None = None,
+    max_rss: int | None = None,
+    heartbeat_s: float = 30.0,
+) -> Measured:
+    """Run a command in its own session; poll its tree's RSS every 100 ms; log to a file."""
+    m = Measured(command=command, log=str(log_path))
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        m.started_epoch = time.time()
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            command,
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        done = threading.Event()
+
+        def poll() -> None:
+            next_beat = started + heartbeat_s
+            while not done.is_set():
+                total, single, count = tree_rss(proc.pid)
+                m.peak_rss_tree = max(m.peak_rss_tree, total)
+                m.peak_rss_single_polled = max(m.peak_rss_single_polled, single)
+                m.peak_processes = max(m.peak_processes, count)
+                now = time.monotonic()
+                if (
+                    timeout_s is not None
+                    and now - started > timeout_s
+                    and m.stopped is None
+                ):
+                    m.stopped = f"timeout: still running after {timeout_s:.0f} s"
+                    _kill_group(proc.pid)
+                if max_rss is not None and total > max_rss and m.stopped is None:
+                    m.stopped = f"memory: process tree RSS {human_bytes(total)} above the limit {human_bytes(max_rss)}"
+                    _kill_group(proc.pid)
+                if now >= next_beat:
+                    next_beat += heartbeat_s
+                    say(
+                        f"  {label}: {now - started:.0f} s, tree RSS {human_bytes(total)} "
+                        f"(peak {human_bytes(m.peak_rss_tree)}), {count} processes; {_last_activity(log_path)}"
+                    )
+                done.wait(0.1)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except KeyboardInterrupt:
+            _kill_group(proc.pid)
+            raise
+        m.wall_s = time.monotonic() - started
+        m.ended_epoch = time.time()
+        done.set()
+        poller.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        m.exit_code = proc.returncode
+        m.max_rss_single_rusage = usage.ru_maxrss * 1024
+        m.cpu_s = usage.ru_utime + usage.ru_stime
+        # Whatever the command left behind in its group (it should be nothing).
+        _kill_group(proc.pid, quiet=True)
+    return m
+
+
+def _kill_group(pgid: int, quiet: bool = False) -> None:
+    try:
+        os.killpg(pgid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    if not quiet:
+        say(f"  stopping process group {pgid}")
+    time.sleep(3)
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+_STEP_EVENT = re.compile(r" - (\S+) - (STEP_START|STEP_SUCCESS|STEP_FAILURE)\b")
+
+
+def _last_activity(log_path: Path) -> str:
+    """The Dagster step running now (from the refresh's console log), else the last line."""
+    try:
+        with log_path.open("rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 65536))
+            tail = f.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return ""
+    for line in reversed(tail):
+        hit = _STEP_EVENT.search(line)
+        if hit:
+            return f"step {hit.group(1)} ({hit.group(2).lower().replace('step_', '')})"
+    last = next((line.strip() for line in reversed(tail) if line.strip()), "")
+    return last[-120:]
+
+
+# ======================================================================================
+# Landing zones
+# ======================================================================================
+
+
+def ready_deliveries(landing: Path, source: str) -> list[Path]:
+    folder = landing / source
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir() if p.is_dir() and (p / MANIFEST).is_file()
+    )
+
+
+def read_manifest(folder: Path) -> dict:
+    return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+
+
+def ledger_rows(landing: Path) -> int:
+    """Rent-ledger data rows over all boei deliveries, as the manifests count them."""
+    return sum(
+        f["rows"]
+        for d in ready_deliveries(landing, "boei")
+        for f in read_manifest(d)["files"]
+        if f["name"] == "rent_ledger.csv"
+    )
+
+
+def landing_complete(landing: Path) -> bool:
+    """Every delivery the generator writes is ready (it writes each manifest last, boei's last of all)."""
+    from orchestration.sample import generator
+
+    dates = [str(d) for d in generator.DELIVERY_DATES]
+    for source in ("boei", "kemner", "namsfogd", "prosjekt"):
+        if [p.name for p in ready_deliveries(landing, source)][: len(dates)] != dates:
+            return False
+    return bool(ready_deliveries(landing, "regnskap"))
+
+
+def ensure_landing(cache_dir: Path, scale: int) -> tuple[Path, float | None]:
+    """The generator's landing zone at this scale: reused when complete, else written (timed)."""
+    landing = cache_dir / f"scale-{scale}"
+    if landing_complete(landing):
+        say(f"scale {scale}: reusing the landing zone {landing}")
+        return landing, None
+    say(
+        f"scale {scale}: generating the landing zone {landing} (orchestration.sample.generator.write_sample)"
+    )
+    from orchestration.sample.generator import write_sample
+
+    if landing.exists():
+        shutil.rmtree(landing)
+    started = time.monotonic()
+    last = [started]
+
+    def progress(message: str) -> None:
+        if time.monotonic() - last[0] > 20 or "written" in message:
+            last[0] = time.monotonic()
+            say(f"  generator: {message}")
+
+    write_sample(landing, scale=scale, progress=progress)
+    took = time.monotonic() - started
+    say(f"scale {scale}: generated in {took:.1f} s")
+    return landing, took
+
+
+def link_landing(source_landing: Path, target: Path) -> Path:
+    """A private copy of a landing zone made of hard links (no bytes copied; files stay regular
+    files), so a benchmark can add a delivery without touching the cached landing zone."""
+    if target.exists():
+        shutil.rmtree(target)
+    for source in SOURCES:
+        for folder in ready_deliveries(source_landing, source):
+            into = target / source / folder.name
+            into.mkdir(parents=True)
+            for file in folder.iterdir():
+                try:
+                    os.link(file, into / file.name)
+                except OSError:
+                    shutil.copy2(file, into / file.name)
+    return target
+
+
+# ======================================================================================
+# One new monthly delivery in the contract's format (for the incremental refresh)
+# ======================================================================================
+
+NBSP = "\u00a0"
+
+
+def _format_amount(ore: int, style: int) -> str:
+    """Decimal comma with the contract's variety: plain, space/NBSP thousands, kr, parentheses."""
+    kroner, cents = divmod(abs(ore), 100)
+    digits = f"{kroner:,}".replace(
+        ",", " " if style in (1, 3, 4) else NBSP if style == 2 else ""
+    )
+    number = f"{digits},{cents:02d}"
+    if ore < 0 and style == 4:
+        return f"kr ({number})"
+    signed = f"-{number}" if ore < 0 else number
+    return f"kr {signed}" if style in (3, 4) else signed
+
+
+def _parse_ore(text: str) -> int:
+    body = (
+        text.replace("kr", "").replace(" ", "").replace(NBSP, "").replace("\ufffd", "")
+    )
+    negative = body.startswith(("(", "-"))
+    body = body.strip("()-")
+    kroner, _, cents = body.partition(",")
+    value = int(kroner) * 100 + int((cents + "00")[:2])
+    return -value if negative else value
+
+
+def write_monthly_delivery(landing: Path) -> dict:
+    """Add boei/<last day of the month after the latest delivery>/ with rent_ledger.csv,
+    tenancies.csv and _manifest.json: Windows-1252, ';', decimal comma, dd.mm.yyyy, CRLF,
+    SHA-256 and data-row counts in the manifest (shared/contracts/sources.md).
+
+    The postings: for every tenancy the ledger charged rent in the latest month, the month's
+    rent (HUSLEIE, on the 1st); a payment of it (INNBETALING, 5th-20th) for about 85 %, a credit
+    note (KREDIT) for about 2 %. The tenancies snapshot is the latest one (nothing changed).
+    """
+    import numpy as np
+    import polars as pl
+
+    latest = ready_deliveries(landing, "boei")[-1]
+    last_date = dt.date.fromisoformat(latest.name)
+    year, month = (
+        (last_date.year + 1, 1)
+        if last_date.month == 12
+        else (last_date.year, last_date.month + 1)
+    )
+    new_date = dt.date(year, month, calendar.monthrange(year, month)[1])
+    folder = landing / "boei" / new_date.isoformat()
+    folder.mkdir(parents=True, exist_ok=False)
+
+    # Who paid rent in the latest month, and how much (the ASCII columns suffice here; the
+    # amount's NBSP is dropped by _parse_ore, so a lossy decode is harmless for this purpose).
+    month_suffix = f".{last_date.month:02d}.{last_date.year}"
+    ledger = pl.scan_csv(
+        latest / "rent_ledger.csv",
+        separator=";",
+        infer_schema=False,
+        encoding="utf8-lossy",
+    )
+    bilag_max = (
+        ledger.select(pl.col("bilag_id").str.slice(1).cast(pl.Int64).max())
+        .collect()
+        .item()
+    )
+    width = ledger.select(pl.col("bilag_id").str.len_chars().max()).collect().item() - 1
+    rents = (
+        ledger.filter(
+            (pl.col("posttype") == "HUSLEIE")
+            & pl.col("bokfort_dato").str.ends_with(month_suffix)
+        )
+        .select(pl.col("leieforhold_id").cast(pl.Int64), "belop")
+        .unique("leieforhold_id", keep="first")
+        .sort("leieforhold_id")
+        .collect()
+    )
+    rng = np.random.default_rng(20080131)
+    tenancy = rents["leieforhold_id"].to_numpy()
+    rent = np.array([_parse_ore(t) for t in rents["belop"].to_list()], dtype=np.int64)
+    n = len(tenancy)
+    pays = rng.random(n) < 0.85
+    credit = rng.random(n) < 0.02
+    pay_day = rng.integers(5, 21, n)
+    rows: list[tuple[int, int, str, int]] = []  # (day, tenancy, type, øre)
+    rows += [(1, int(t), "HUSLEIE", int(r)) for t, r in zip(tenancy, rent)]
+    rows += [
+        (int(d), int(t), "INNBETALING", -int(r))
+        for t, r, d in zip(tenancy[pays], rent[pays], pay_day[pays])
+    ]
+    rows += [
+        (10, int(t), "KREDIT", -max(100, int(r) // 10 // 100 * 100))
+        for t, r in zip(tenancy[credit], rent[credit])
+    ]
+    rows.sort()
+    styles = rng.integers(0, 5, len(rows))
+    out = io.StringIO()
+    out.write("bilag_id;leieforhold_id;bokfort_dato;posttype;belop\r\n")
+    for k, ((day, t, kind, ore), style) in enumerate(zip(rows, styles), start=1):
+        out.write(
+            f"B{bilag_max + k:0{width}d};{t};{day:02d}.{month:02d}.{year};{kind};{_format_amount(ore, int(style))}\r\n"
+        )
+    ledger_bytes = out.getvalue().encode("cp1252")
+    tenancies_bytes = (latest / "tenancies.csv").read_bytes()
+    tenancy_rows = tenancies_bytes.count(b"\n") - 1
+    files = []
+    for name, data, count in (
+        ("tenancies.csv", tenancies_bytes, tenancy_rows),
+        ("rent_ledger.csv", ledger_bytes, len(rows)),
+    ):
+        (folder / name).write_bytes(data)
+        files.append(
+            {"name": name, "rows": count, "sha256": hashlib.sha256(data).hexdigest()}
+        )
+    manifest = {"source": "boei", "delivery_date": new_date.isoformat(), "files": files}
+    (folder / MANIFEST).write_text(
+        json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+    )
+    return {
+        "delivery": f"boei/{new_date}",
+        "postings": len(rows),
+        "tenancies": tenancy_rows,
+        "ledger_bytes": len(ledger_bytes),
+        "tenancies_charged": n,
+    }
+
+
+# ======================================================================================
+# Reading the finished run from the Dagster instance the refresh used
+# ======================================================================================
+
+
+def stage_of(step_key: str) -> str:
+    if "release" in step_key:
+        return "release"
+    if step_key in {f"ingest_{s}" for s in SOURCES}:
+        return "ingest"
+    if step_key == "great_expectations_suites":
+        return "validation"
+    if step_key == "warehouse_dbt":
+        return "dbt"
+    if step_key.startswith(("publish_", "quality__", "restricted__")):
+        return "publish"
+    return "other checks"
+
+
+STAGES = ("ingest", "validation", "dbt", "publish", "release", "other checks")
+
+
+def run_stats(dagster_home: Path, measured: Measured) -> dict:
+    """Step timings of the newest run of the instance, grouped into stages."""
+    if not (dagster_home / "dagster.yaml").exists():
+        return {
+            "error": "no Dagster instance (the refresh stopped before Dagster started)"
+        }
+    try:
+        from dagster import DagsterInstance
+
+        with DagsterInstance.from_config(str(dagster_home)) as instance:
+            records = instance.get_run_records(limit=1)
+            if not records:
+                return {"error": "no run in the Dagster instance"}
+            record = records[0]
+            steps = {}
+            for s in instance.get_run_step_stats(record.dagster_run.run_id):
+                took = (
+                    (s.end_time - s.start_time)
+                    if (s.start_time and s.end_time)
+                    else None
+                )
+                steps[s.step_key] = {
+                    "seconds": took,
+                    "status": str(s.status.value if s.status else None),
+                }
+    except Exception as error:  # noqa: BLE001 - the benchmark reports what it can, whatever failed
+        return {"error": f"{type(error).__name__}: {error}"}
+    stages = {name: 0.0 for name in STAGES}
+    for key, step in steps.items():
+        stages[stage_of(key)] += step["seconds"] or 0.0
+    in_steps = sum(stages.values())
+    start, end = record.start_time, record.end_time
+    return {
+        "run_id": record.dagster_run.run_id,
+        "run_status": str(record.dagster_run.status.value),
+        "steps": steps,
+        "stages": stages,
+        "sum_of_steps_s": in_steps,
+        # Dagster and process start-up and everything between steps: total - sum of steps.
+        "startup_and_overhead_s": measured.wall_s - in_steps,
+        "before_run_start_s": (start - measured.started_epoch) if start else None,
+        "run_overhead_between_steps_s": ((end - start) - in_steps)
+        if (start and end)
+        else None,
+        "after_run_end_s": (measured.ended_epoch - end) if end else None,
+    }
+
+
+# ======================================================================================
+# The baseline (benchmarks/baseline.sql + this driver), run in its own process
+# ======================================================================================
+
+
+def _sql_str(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _transcode_iconv(files: list[Path], scratch: Path) -> list[Path]:
+    """cp1252 -> UTF-8 with iconv, one process per file, as many at once as there are cores."""
+    iconv = shutil.which("iconv")
+    if iconv is None:
+        return _transcode_python(files, scratch)
+    targets = [scratch / f"{i}-{p.name}" for i, p in enumerate(files)]
+
+    def one(pair: tuple[Path, Path]) -> None:
+        src, dst = pair
+        with dst.open("wb") as out:
+            subprocess.run(
+                [iconv, "-f", "CP1252", "-t", "UTF-8", str(src)], stdout=out, check=True
+            )
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(one, zip(files, targets)))
+    return targets
+
+
+def _transcode_python(files: list[Path], scratch: Path) -> list[Path]:
+    import codecs
+
+    targets = []
+    for i, src in enumerate(files):
+        dst = scratch / f"{i}-{src.name}"
+        decoder = codecs.getincrementaldecoder("cp1252")(errors="strict")
+        with src.open("rb") as f, dst.open("w", encoding="utf-8", newline="") as out:
+            while chunk := f.read(16 << 20):
+                out.write(decoder.decode(chunk))
+            out.write(decoder.decode(b"", final=True))
+        targets.append(dst)
+    return targets
+
+
+def baseline_main(landing: Path, out_dir: Path, decode: str, result_path: Path) -> int:
+    """The baseline's driver (`run_benchmark.py baseline ...`): time each part, write a JSON report."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    import duckdb
+    import polars as pl
+
+    timings["imports"] = time.perf_counter() - started
+    out_dir.mkdir(parents=True, exist_ok=True)
+    scratch = out_dir / "scratch"
+    scratch.mkdir(exist_ok=True)
+
+    t = time.perf_counter()
+    boei = ready_deliveries(landing, "boei")
+    ledger_files = [
+        d / "rent_ledger.csv" for d in boei if (d / "rent_ledger.csv").exists()
+    ]
+    with_tenancies = [d for d in boei if (d / "tenancies.csv").exists()]
+    tenancies_file = with_tenancies[-1] / "tenancies.csv"
+    snapshot_date = with_tenancies[-1].name
+    petitions_file = [d for d in ready_deliveries(landing, "kemner")][
+        -1
+    ] / "petitions.csv"
+    cases_file = [d for d in ready_deliveries(landing, "namsfogd")][-1] / "cases.xlsx"
+    timings["find_deliveries"] = time.perf_counter() - t
+
+    con = duckdb.connect()
+    t = time.perf_counter()
+    sheet = pl.read_excel(
+        cases_file,
+        sheet_name="Saker",
+        engine="calamine",
+        columns=["Mottatt", "Utfall", "Utfall_dato"],
+        read_options={"dtypes": "string"},
+    ).to_arrow()
+    con.register("bailiff_sheet", sheet)
+    timings["read_xlsx"] = time.perf_counter() - t
+
+    sql_template = string.Template(BASELINE_SQL.read_text(encoding="utf-8"))
+    arrears_out, counts_out = out_dir / "arrears.parquet", out_dir / "counts.parquet"
+
+    def statements(encoding: str, ledgers: list[Path], tenancies: Path) -> list[str]:
+        sql = sql_template.substitute(
+            ledger_files="[" + ", ".join(_sql_str(p) for p in ledgers) + "]",
+            ledger_encoding=_sql_str(encoding),
+            tenancies_file=_sql_str(tenancies),
+            tenancies_encoding=_sql_str(encoding),
+            snapshot_date=_sql_str(snapshot_date),
+            petitions_file=_sql_str(petitions_file),
+            arrears_out=_sql_str(arrears_out),
+            counts_out=_sql_str(counts_out),
+        )
+        # Statements end with ';' at the end of a line; comments are dropped first.
+        body = "\n".join(
+            line for line in sql.splitlines() if not line.lstrip().startswith("--")
+        )
+        return [
+            s.strip() for s in re.split(r";\s*$", body, flags=re.MULTILINE) if s.strip()
+        ]
+
+    decode_used = decode
+    ledgers, tenancies, encoding = ledger_files, tenancies_file, "utf-8"
+    if decode == "iconv":
+        t = time.perf_counter()
+        ledgers, (tenancies,) = (
+            _transcode_iconv(ledger_files, scratch),
+            _transcode_iconv([tenancies_file], scratch),
+        )
+        timings["transcode"] = time.perf_counter() - t
+    elif decode == "python":
+        t = time.perf_counter()
+        ledgers, (tenancies,) = (
+            _transcode_python(ledger_files, scratch),
+            _transcode_python([tenancies_file], scratch),
+        )
+        timings["transcode"] = time.perf_counter() - t
+    else:  # latin1: exact for Windows-1252 unless a byte 0x80-0x9F occurs, which DuckDB refuses
+        encoding = "latin-1"
+
+    names = ["ledger_to_postings", "arrears", "counts", "write_arrears", "write_counts"]
+    try:
+        parts = statements(encoding, ledgers, tenancies)
+        for name, statement in zip(names, parts, strict=True):
+            t = time.perf_counter()
+            con.execute(statement)
+            timings[name] = time.perf_counter() - t
+    except duckdb.InvalidInputException as error:
+        if encoding != "latin-1" or "latin-1" not in str(error):
+            raise
+        # A byte 0x80-0x9F (e.g. '–', '€'): Windows-1252 proper is needed. Transcode and redo.
+        decode_used = "latin1->iconv"
+        t = time.perf_counter()
+        ledgers, (tenancies,) = (
+            _transcode_iconv(ledger_files, scratch),
+            _transcode_iconv([tenancies_file], scratch),
+        )
+        timings["transcode"] = time.perf_counter() - t
+        con.execute(
+            "drop table if exists postings; drop table if exists arrears; drop table if exists counts"
+        )
+        for name, statement in zip(
+            names, statements("utf-8", ledgers, tenancies), strict=True
+        ):
+            t = time.perf_counter()
+            con.execute(statement)
+            timings[name] = time.perf_counter() - t
+    unique_postings = con.execute("select count(*) from postings").fetchone()[0]
+    counts = con.execute(
+        "select source, year, petitions, evictions from counts"
+    ).fetchall()
+    total = time.perf_counter() - started
+    shutil.rmtree(scratch, ignore_errors=True)
+    result_path.write_text(
+        json.dumps(
+            {
+                "decode": decode_used,
+                "timings_s": timings,
+                "in_process_total_s": total,
+                "ledger_files": len(ledger_files),
+                "postings_unique": unique_postings,
+                "snapshot_date": snapshot_date,
+                "counts": [list(r) for r in counts],
+                "arrears_parquet": str(arrears_out),
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
+    return 0
+
+
+def verify_against_warehouse(
+    baseline_dir: Path, warehouse: Path, baseline: dict
+) -> dict:
+    """The baseline's counts and arrears against the warehouse's published and curated tables."""
+    import polars as pl
+
+    report: dict = {}
+    published = warehouse / "published" / "petitions_evictions_by_year.parquet"
+    households = warehouse / "curated" / "households.parquet"
+    if not published.exists() or not households.exists():
+        return {
+            "status": "NOT CHECKED",
+            "reason": "the refresh did not publish its tables",
+        }
+    pub = pl.read_parquet(published)
+    ours = {(s, int(y)): (int(p), int(e)) for s, y, p, e in baseline["counts"]}
+    theirs = {}
+    suppressed = 0
+    for row in pub.iter_rows(named=True):
+        if row.get("suppressed"):
+            suppressed += 1
+        p, e = row["petitions"], row["evictions"]
+        if (p or 0) == 0 and (e or 0) == 0:
+            continue  # a year of the warehouse's spine without any event
+        theirs[(row["source"], int(row["year"]))] = (p, e)
+    count_rows = []
+    for key in sorted(set(ours) | set(theirs)):
+        a, b = ours.get(key), theirs.get(key)
+        count_rows.append(
+            {
+                "source": key[0],
+                "year": key[1],
+                "baseline": a,
+                "warehouse": b,
+                "ok": a == b,
+            }
+        )
+    report["counts_ok"] = all(r["ok"] for r in count_rows)
+    report["counts"] = count_rows
+    report["published_rows_suppressed"] = suppressed
+
+    ours_arrears = pl.read_parquet(baseline_dir / "arrears.parquet").select(
+        "tenancy_id", pl.col("arrears_nok").cast(pl.Decimal(14, 2)).alias("baseline")
+    )
+    theirs_arrears = pl.read_parquet(households).select(
+        pl.col("tenancy_id").cast(pl.Int64),
+        pl.col("arrears_nok").cast(pl.Decimal(14, 2)).alias("warehouse"),
+        "snapshot_date",
+    )
+    joined = ours_arrears.join(
+        theirs_arrears, on="tenancy_id", how="full", coalesce=True
+    )
+    mismatched = joined.filter(
+        pl.col("baseline").is_null()
+        | pl.col("warehouse").is_null()
+        | (pl.col("baseline") != pl.col("warehouse"))
+    )
+    # A few tenancies to show: the largest arrears, some ordinary non-zero ones, and zeros.
+    nonzero = joined.filter(pl.col("warehouse") != 0).sort("tenancy_id")
+    shown = pl.concat(
+        [
+            joined.sort("warehouse", descending=True, nulls_last=True).head(2),
+            nonzero.gather_every(max(1, nonzero.height // 3)).head(3)
+            if nonzero.height
+            else nonzero,
+            joined.filter(pl.col("warehouse") == 0).head(1),
+        ]
+    ).unique("tenancy_id", maintain_order=True)
+    report["arrears_tenancies_compared"] = joined.height
+    report["arrears_mismatches"] = mismatched.height
+    report["arrears_nonzero"] = nonzero.height
+    report["arrears_ok"] = mismatched.height == 0
+    report["arrears_examples"] = [
+        {
+            "tenancy_id": r["tenancy_id"],
+            "baseline": str(r["baseline"]),
+            "warehouse": str(r["warehouse"]),
+        }
+        for r in shown.iter_rows(named=True)
+    ]
+    report["arrears_mismatch_examples"] = [
+        {
+            "tenancy_id": r["tenancy_id"],
+            "baseline": str(r["baseline"]),
+            "warehouse": str(r["warehouse"]),
+        }
+        for r in mismatched.head(5).iter_rows(named=True)
+    ]
+    report["status"] = (
+        "OK" if report["counts_ok"] and report["arrears_ok"] else "MISMATCH"
+    )
+    return report
+
+
+# ======================================================================================
+# The benchmark
+# ======================================================================================
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().upper().replace("_", "")
+    factor = {"K": 1_000, "M": 1_000_000}.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in "KM" else text
+    return int(float(number) * factor)
+
+
+def size_label(n: int) -> str:
+    return f"{n / 1e6:g}M" if n >= 1_000_000 else f"{n / 1e3:g}k"
+
+
+def base_env() -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("EVICTIONS_", "DAGSTER_"))
+    }
+    env.update(
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DAGSTER_DISABLE_TELEMETRY="1",
+        GX_ANALYTICS_ENABLED="False",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def refresh_env(landing: Path | None, warehouse: Path) -> dict[str, str]:
+    env = base_env()
+    env["EVICTIONS_WAREHOUSE_DIR"] = str(warehouse)
+    if landing is not None:
+        env["EVICTIONS_LANDING_DIR"] = str(landing)
+        env["EVICTIONS_PSEUDONYM_KEY"] = "benchmark"
+    return env
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_DBT_NODE = re.compile(
+    r"\d+ of \d+ (?:OK created|PASS|WARN|FAIL|ERROR creating|OK loaded)\s+(.+?)\s*\.{2,}.*?\bin (\d+(?:\.\d+)?)s\]"
+)
+
+
+def slowest_dbt_nodes(log_text: str, top: int = 12) -> dict:
+    """dbt's own per-node timings from the refresh log: the slowest nodes, and totals by kind."""
+    nodes = [
+        (name.strip(), float(sec))
+        for name, sec in _DBT_NODE.findall(_ANSI.sub("", log_text))
+    ]
+    kinds: dict[str, float] = {}
+    for name, sec in nodes:
+        kind = (
+            "test"
+            if not name.startswith(("sql ", "seed "))
+            else name.split(" model ")[0]
+            if " model " in name
+            else "seed"
+        )
+        kinds[kind] = kinds.get(kind, 0.0) + sec
+    return {
+        "nodes": len(nodes),
+        "seconds_by_kind": {
+            k: round(v, 2) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])
+        },
+        "slowest": [
+            {"node": n, "seconds": s}
+            for n, s in sorted(nodes, key=lambda x: -x[1])[:top]
+        ],
+    }
+
+
+def measure_refresh(
+    label: str, landing: Path | None, warehouse: Path, logs: Path, args
+) -> dict:
+    say(f"{label}: evictions refresh (fresh process, warehouse {warehouse})")
+    load_before = load_average()
+    manifest = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
+    manifest_mtime = manifest.stat().st_mtime if manifest.exists() else None
+    m = run_measured(
+        [str(EVICTIONS), "refresh"],
+        refresh_env(landing, warehouse),
+        logs / f"{label}-refresh.log",
+        label=f"{label} refresh",
+        timeout_s=args.refresh_timeout,
+        max_rss=int(args.max_rss_gb * GB),
+    )
+    stats = run_stats(warehouse / "dagster_home", m)
+    log_text = Path(m.log).read_text(encoding="utf-8", errors="replace")
+    result = {
+        "label": label,
+        "status": "ok"
+        if m.exit_code == 0 and not m.stopped
+        else ("stopped" if m.stopped else "failed"),
+        "measured": asdict(m),
+        "dagster": stats,
+        # A changed model makes the refresh run `dbt parse` first (others edit dbt_project/ too).
+        "dbt_manifest_rebuilt": (
+            manifest.stat().st_mtime if manifest.exists() else None
+        )
+        != manifest_mtime,
+        "failures": re.findall(r"step (\S+) failed: (.*)", log_text)[:10],
+        "dbt_nodes": slowest_dbt_nodes(log_text),
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
+    }
+    stages = stats.get("stages", {})
+    say(
+        f"{label}: refresh {result['status']} (exit {m.exit_code}) in {m.wall_s:.1f} s, "
+        f"peak RSS {human_bytes(m.peak_rss_tree)} (process tree) / {human_bytes(m.max_rss_single_rusage)} "
+        f"(largest process), CPU {m.cpu_s:.0f} s; "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items())
+        + (
+            f"; start-up/overhead {stats['startup_and_overhead_s']:.1f} s"
+            if "startup_and_overhead_s" in stats
+            else ""
+        )
+        + (f"; {m.stopped}" if m.stopped else "")
+    )
+    if result["status"] != "ok":
+        say(f"{label}: see {m.log}; last activity: {_last_activity(Path(m.log))}")
+        for step, reason in result["failures"]:
+            say(f"{label}: step {step} failed: {reason[:300]}")
+    return result
+
+
+def measure_baseline(
+    label: str, landing: Path, out: Path, logs: Path, decode: str
+) -> dict:
+    say(f"{label}: baseline ({decode}) in a fresh process")
+    result_file = out / "baseline.json"
+    m = run_measured(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "baseline",
+            "--landing",
+            str(landing),
+            "--out",
+            str(out),
+            "--decode",
+            decode,
+            "--result",
+            str(result_file),
+        ],
+        base_env(),
+        logs / f"{label}-baseline-{decode}.log",
+        label=f"{label} baseline",
+    )
+    if m.exit_code != 0:
+        say(f"{label}: baseline FAILED (exit {m.exit_code}); see {m.log}")
+        return {"decode": decode, "status": "failed", "measured": asdict(m)}
+    report = json.loads(result_file.read_text(encoding="utf-8"))
+    say(
+        f"{label}: baseline ({report['decode']}) {m.wall_s:.1f} s wall, CPU {m.cpu_s:.1f} s, peak RSS {human_bytes(m.peak_rss_tree)}; "
+        + ", ".join(f"{k} {v:.2f}" for k, v in report["timings_s"].items())
+    )
+    return {
+        "decode": decode,
+        "status": "ok",
+        "measured": asdict(m),
+        "report": report,
+        "dir": str(out),
+    }
+
+
+def prepare_manifest() -> dict:
+    """Bring the dbt manifest up to date before timing anything (a deployment has a current one)."""
+    say("checking the dbt manifest (untimed; `dbt parse` only when a model changed)")
+    started = time.monotonic()
+    code = (
+        "from orchestration.lib.dbt_manifest import manifest_is_current, build_manifest\n"
+        "print('current' if manifest_is_current() else 'rebuilt:' + str(build_manifest()))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO_ROOT,
+        env=base_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    state = done.stdout.strip() or done.stderr.strip()[-300:]
+    say(f"dbt manifest: {state} ({time.monotonic() - started:.1f} s)")
+    return {
+        "state": state,
+        "seconds": time.monotonic() - started,
+        "exit_code": done.returncode,
+    }
+
+
+def code_fingerprint() -> dict:
+    """The commit and a hash of the code under test as it is on disk (others may be editing it)."""
+    digest = hashlib.sha256()
+    files = 0
+    for folder in ("orchestration", "dbt_project", "expectations"):
+        for path in sorted((REPO_ROOT / folder).rglob("*")):
+            parts = set(path.relative_to(REPO_ROOT).parts)
+            if not path.is_file() or parts & {
+                "target",
+                "logs",
+                "__pycache__",
+                "dbt_packages",
+            }:
+                continue
+            digest.update(
+                str(path.relative_to(REPO_ROOT)).encode() + b"\0" + path.read_bytes()
+            )
+            files += 1
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "git_head": head,
+        "working_tree_sha256": digest.hexdigest()[:16],
+        "files": files,
+    }
+
+
+def machine_info() -> dict:
+    cpu = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_total = 0
+    with open("/proc/meminfo", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem_total = int(line.split()[1]) * 1024
+    free = subprocess.run(
+        ["free", "-h"], capture_output=True, text=True, check=False
+    ).stdout
+    versions = {}
+    from importlib.metadata import PackageNotFoundError, version
+
+    for package in (
+        "dagster",
+        "dagster-dbt",
+        "dbt-core",
+        "dbt-duckdb",
+        "duckdb",
+        "polars",
+        "great-expectations",
+        "pyarrow",
+    ):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = None
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": cpu,
+        "mem_total_bytes": mem_total,
+        "free_h": free,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "iconv": shutil.which("iconv"),
+        "versions": versions,
+    }
+
+
+def best_baseline(entry: dict) -> dict | None:
+    ok = [b for b in entry.get("baselines", []) if b["status"] == "ok"]
+    return min(ok, key=lambda b: b["measured"]["wall_s"]) if ok else None
+
+
+def benchmark(args) -> int:
+    out = Path(args.out).resolve()
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    work = out / "runs" / stamp
+    logs = work / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    cache = out / "landing"
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    decodes = [d.strip() for d in args.baseline_decode.split(",") if d.strip()]
+    results: dict = {
+        "started_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "command": " ".join(sys.argv),
+        "machine": machine_info(),
+        "load_average_at_start": load_average(),
+        "code_at_start": code_fingerprint(),
+        "notes": [],
+    }
+    m = results["machine"]
+    say(
+        f"machine: {m['nproc']} cores, {m['cpu_model']}, {human_bytes(m['mem_total_bytes'])} RAM; "
+        f"load average {results['load_average_at_start']}; work folder {work}"
+    )
+    results["dbt_manifest"] = prepare_manifest()
+
+    # Postings per unit of scale, measured on the generator's scale-1 output.
+    unit_landing, _ = ensure_landing(cache, 1)
+    per_unit = ledger_rows(unit_landing)
+    results["ledger_rows_per_scale_unit"] = per_unit
+    say(
+        f"scale 1 = {per_unit:,} rent-ledger rows (all deliveries, as the manifests count them)"
+    )
+
+    # 1. The bundled sample, cold (EVICTIONS_LANDING_DIR unset).
+    if not args.no_sample:
+        warehouse = work / "sample" / "warehouse"
+        results["sample"] = measure_refresh("sample", None, warehouse, logs, args)
+        if not args.keep:
+            shutil.rmtree(warehouse, ignore_errors=True)
+
+    # 2. Each size: generate (or reuse), full refresh, baseline, verification.
+    results["runs"] = []
+    for target in sorted(sizes):
+        label = size_label(target)
+        scale = max(1, round(target / per_unit))
+        say(f"=== {label}: scale {scale} (~{scale * per_unit:,} postings) ===")
+        landing_cache, generated_s = ensure_landing(cache, scale)
+        rows = ledger_rows(landing_cache)
+        say(
+            f"{label}: {rows:,} rent-ledger rows in {len(ready_deliveries(landing_cache, 'boei'))} deliveries "
+            f"({sum(p.stat().st_size for p in landing_cache.glob('boei/*/rent_ledger.csv')) / 1e6:.0f} MB)"
+        )
+        run_dir = work / label
+        landing = link_landing(landing_cache, run_dir / "landing")
+        warehouse = run_dir / "warehouse"
+        entry = {
+            "size": label,
+            "target_postings": target,
+            "scale": scale,
+            "ledger_rows": rows,
+            "landing_cache": str(landing_cache),
+            "generation_s": generated_s,
+            "refresh": measure_refresh(label, landing, warehouse, logs, args),
+            "baselines": [],
+        }
+        for decode in decodes:
+            entry["baselines"].append(
+                measure_baseline(
+                    label, landing, run_dir / f"baseline-{decode}", logs, decode
+                )
+            )
+        best = best_baseline(entry)
+        if best:
+            entry["postings_unique"] = best["report"]["postings_unique"]
+            if entry["refresh"]["status"] == "ok":
+                verification = verify_against_warehouse(
+                    Path(best["dir"]), warehouse, best["report"]
+                )
+                entry["verification"] = verification
+                say(
+                    f"{label}: baseline vs warehouse: {verification['status']} "
+                    f"(counts {'OK' if verification.get('counts_ok') else 'MISMATCH'}; arrears of "
+                    f"{verification.get('arrears_tenancies_compared', 0):,} tenancies, "
+                    f"{verification.get('arrears_mismatches', '?')} mismatches)"
+                )
+                for r in verification.get("counts", []):
+                    say(
+                        f"  {r['source']:9} {r['year']}: baseline {r['baseline']} warehouse {r['warehouse']} "
+                        f"{'OK' if r['ok'] else 'MISMATCH'}"
+                    )
+                for r in verification.get("arrears_examples", []):
+                    say(
+                        f"  tenancy {r['tenancy_id']}: baseline {r['baseline']} warehouse {r['warehouse']} "
+                        f"{'OK' if r['baseline'] == r['warehouse'] else 'MISMATCH'}"
+                    )
+                for r in verification.get("arrears_mismatch_examples", []):
+                    say(
+                        f"  MISMATCH tenancy {r['tenancy_id']}: baseline {r['baseline']} warehouse {r['warehouse']}"
+                    )
+            else:
+                entry["verification"] = {
+                    "status": "NOT CHECKED",
+                    "reason": "the refresh did not finish",
+                }
+        results["runs"].append(entry)
+        _write_results(out, stamp, results)  # partial results survive a later failure
+
+    # 3. Incremental: one new monthly delivery after the largest full refresh that finished.
+    finished = [e for e in results["runs"] if e["refresh"]["status"] == "ok"]
+    if finished and not args.no_incremental:
+        entry = max(finished, key=lambda e: e["target_postings"])
+        label = entry["size"]
+        run_dir = work / label
+        say(
+            f"=== incremental: one new monthly delivery on top of the {label} warehouse ==="
+        )
+        delivery = write_monthly_delivery(run_dir / "landing")
+        say(
+            f"incremental: wrote {delivery['delivery']} ({delivery['postings']:,} postings, "
+            f"{delivery['tenancies']:,} tenancies)"
+        )
+        refresh = measure_refresh(
+            f"{label}-incremental",
+            run_dir / "landing",
+            run_dir / "warehouse",
+            logs,
+            args,
+        )
+        full = entry["refresh"]["measured"]["wall_s"]
+        results["incremental"] = {
+            "size": label,
+            "delivery": delivery,
+            "refresh": refresh,
+            "share_of_full": refresh["measured"]["wall_s"] / full if full else None,
+        }
+        households = run_dir / "warehouse" / "curated" / "households.parquet"
+        if refresh["status"] == "ok" and households.exists():
+            import polars as pl
+
+            snap = pl.read_parquet(households, columns=["snapshot_date"])[
+                "snapshot_date"
+            ].max()
+            results["incremental"]["households_snapshot_date"] = str(snap)
+            say(f"incremental: curated/households now at snapshot {snap}")
+    elif not args.no_incremental:
+        results["notes"].append("incremental not measured: no full refresh finished")
+
+    if not args.keep:
+        for entry in results["runs"]:
+            shutil.rmtree(work / entry["size"], ignore_errors=True)
+
+    results["finished_at"] = (
+        dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    )
+    results["load_average_at_end"] = load_average()
+    results["code_at_end"] = code_fingerprint()
+    if results["code_at_end"] != results["code_at_start"]:
+        results["notes"].append(
+            "the code under test (orchestration/, dbt_project/, expectations/) changed during the benchmark"
+        )
+    results["targets"] = evaluate_targets(results)
+    path = _write_results(out, stamp, results)
+    print_table(results)
+    say(f"results written to {path}")
+    return 0
+
+
+def _write_results(out: Path, stamp: str, results: dict) -> Path:
+    path = out / f"results-{stamp}.json"
+    path.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    return path
+
+
+def evaluate_targets(results: dict) -> list[dict]:
+    targets = []
+    runs = results.get("runs", [])
+    ok_runs = [e for e in runs if e["refresh"]["status"] == "ok"]
+    ten = next((e for e in runs if e["target_postings"] >= 10_000_000), None)
+
+    if ten is None:
+        targets.append(
+            {
+                "target": "10 M refresh <= 2x baseline",
+                "met": None,
+                "detail": "10 M not run",
+            }
+        )
+    else:
+        best = best_baseline(ten)
+        wall = ten["refresh"]["measured"]["wall_s"]
+        if ten["refresh"]["status"] != "ok" or best is None:
+            targets.append(
+                {
+                    "target": "10 M refresh <= 2x baseline",
+                    "met": False,
+                    "detail": f"refresh {ten['refresh']['status']} after {wall:.0f} s "
+                    f"({ten['refresh']['measured'].get('stopped') or 'see log'})",
+                }
+            )
+        else:
+            ratio = wall / best["measured"]["wall_s"]
+            targets.append(
+                {
+                    "target": "10 M refresh <= 2x baseline",
+                    "met": ratio <= TARGET_RATIO_TO_BASELINE,
+                    "detail": f"{wall:.1f} s / {best['measured']['wall_s']:.1f} s = {ratio:.1f}x",
+                }
+            )
+
+    measured = [(e["size"], e["refresh"]) for e in runs]
+    if "incremental" in results:
+        measured.append(
+            (
+                results["incremental"]["size"] + " incremental",
+                results["incremental"]["refresh"],
+            )
+        )
+    if "sample" in results:
+        measured.append(("sample", results["sample"]))
+    if measured:
+        worst_label, worst = max(
+            measured, key=lambda x: x[1]["measured"]["peak_rss_tree"]
+        )
+        peak = worst["measured"]["peak_rss_tree"]
+        targets.append(
+            {
+                "target": "peak RSS <= 2 GB (process tree)",
+                "met": peak <= TARGET_PEAK_RSS_BYTES,
+                "detail": f"highest: {human_bytes(peak)} ({worst_label})",
+            }
+        )
+
+    sample = results.get("sample")
+    if sample:
+        wall = sample["measured"]["wall_s"]
+        targets.append(
+            {
+                "target": "cold sample refresh <= 20 s",
+                "met": sample["status"] == "ok" and wall <= TARGET_SAMPLE_REFRESH_S,
+                "detail": f"{wall:.1f} s ({sample['status']})",
+            }
+        )
+
+    inc = results.get("incremental")
+    if inc:
+        share = inc["share_of_full"]
+        targets.append(
+            {
+                "target": "incremental <= 10 % of full",
+                "met": inc["refresh"]["status"] == "ok"
+                and share <= TARGET_INCREMENTAL_SHARE,
+                "detail": f"{inc['refresh']['measured']['wall_s']:.1f} s = {100 * share:.0f} % of the {inc['size']} full refresh",
+            }
+        )
+    else:
+        targets.append(
+            {
+                "target": "incremental <= 10 % of full",
+                "met": None,
+                "detail": "not measured",
+            }
+        )
+
+    if len(ok_runs) >= 2:
+        small, large = ok_runs[0], ok_runs[-1]
+
+        def per_posting(e: dict) -> float:
+            return e["refresh"]["measured"]["wall_s"] / e["ledger_rows"]
+
+        a, b = per_posting(small), per_posting(large)
+        note = (
+            ""
+            if large["target_postings"] >= 10_000_000
+            else f" (10 M did not finish: compared with {large['size']})"
+        )
+        # The slope says more than the average: fixed costs (start-up, dbt tests, GX) make 1 M look expensive.
+        extra_s = (
+            large["refresh"]["measured"]["wall_s"]
+            - small["refresh"]["measured"]["wall_s"]
+        )
+        extra_cpu = (
+            large["refresh"]["measured"]["cpu_s"]
+            - small["refresh"]["measured"]["cpu_s"]
+        )
+        extra_rows = large["ledger_rows"] - small["ledger_rows"]
+        targets.append(
+            {
+                "target": "time per posting at 10 M <= at 1 M",
+                "met": b <= a,
+                "detail": f"{small['size']}: {a * 1e6:.1f} µs, {large['size']}: {b * 1e6:.1f} µs per posting{note}; "
+                f"marginal {small['size']}->{large['size']}: {extra_s / extra_rows * 1e6:.1f} µs wall, "
+                f"{extra_cpu / extra_rows * 1e6:.1f} µs CPU per posting",
+            }
+        )
+    return targets
+
+
+def print_table(results: dict) -> None:
+    head = [
+        "size",
+        "postings",
+        "load",
+        "refresh s",
+        "CPU s",
+        "peak RSS",
+        "ingest",
+        "GX",
+        "dbt",
+        "publish",
+        "release",
+        "start-up",
+        "baseline s",
+        "refresh/base",
+        "check",
+    ]
+    rows = []
+
+    def line(
+        label: str, postings: str, refresh: dict, best: dict | None, check: str
+    ) -> list[str]:
+        st = refresh.get("dagster", {}).get("stages", {})
+        wall = refresh["measured"]["wall_s"]
+        status = "" if refresh["status"] == "ok" else f" ({refresh['status']})"
+        base = best["measured"]["wall_s"] if best else None
+        return [
+            label,
+            postings,
+            f"{refresh['load_average_before'][0]:.1f}",
+            f"{wall:.1f}{status}",
+            f"{refresh['measured']['cpu_s']:.0f}",
+            human_bytes(refresh["measured"]["peak_rss_tree"]),
+            fmt_s(st.get("ingest")),
+            fmt_s(st.get("validation")),
+            fmt_s(st.get("dbt")),
+            fmt_s(st.get("publish")),
+            fmt_s(st.get("release")),
+            fmt_s(refresh.get("dagster", {}).get("startup_and_overhead_s")),
+            fmt_s(base) + (f" ({best['measured']['cpu_s']:.0f} CPU)" if best else ""),
+            f"{wall / base:.1f}x" if base and refresh["status"] == "ok" else "-",
+            check,
+        ]
+
+    if "sample" in results:
+        rows.append(
+            line(
+                "sample",
+                f"{results['ledger_rows_per_scale_unit']:,}",
+                results["sample"],
+                None,
+                "",
+            )
+        )
+    for e in results.get("runs", []):
+        rows.append(
+            line(
+                e["size"],
+                f"{e['ledger_rows']:,}",
+                e["refresh"],
+                best_baseline(e),
+                e.get("verification", {}).get("status", ""),
+            )
+        )
+    inc = results.get("incremental")
+    if inc:
+        rows.append(
+            line(
+                f"{inc['size']} +1 month",
+                f"+{inc['delivery']['postings']:,}",
+                inc["refresh"],
+                None,
+                f"{100 * inc['share_of_full']:.0f} % of full",
+            )
+        )
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+        for i, h in enumerate(head)
+    ]
+    print()
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+    print()
+    print(
+        "Stage columns: seconds per stage from the run's Dagster step timings; start-up = wall - sum of steps."
+    )
+    print(
+        "Peak RSS: the sum of RSS over the refresh's whole process tree (dbt is a subprocess), polled every 100 ms."
+    )
+    print(
+        "load: 1-minute load average when the refresh started (the machine is shared)."
+    )
+    print(
+        "CPU s: user + system CPU seconds of the process tree (less sensitive than wall time to other load)."
+    )
+    print(
+        f"Load average at start {results.get('load_average_at_start')}, at end {results.get('load_average_at_end')} "
+        f"on {results['machine']['nproc']} cores."
+    )
+    for e in results.get("runs", []):
+        for b in e.get("baselines", []):
+            if b["status"] == "ok":
+                print(
+                    f"Baseline {e['size']} ({b['report']['decode']}): {b['measured']['wall_s']:.1f} s, "
+                    f"peak RSS {human_bytes(b['measured']['peak_rss_tree'])}"
+                )
+    print()
+    for t in results.get("targets", []):
+        mark = {True: "MET    ", False: "NOT MET", None: "n/a    "}[t["met"]]
+        print(f"  [{mark}] {t['target']}: {t['detail']}")
+    print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command")
+    parser.add_argument(
+        "--sizes",
+        default="1M,3M,10M",
+        help="rent-ledger postings per run, e.g. 1M,3M,10M",
+    )
+    parser.add_argument(
+        "--out",
+        default=str(BENCH_DIR / "output"),
+        help="output folder (landing-zone cache, runs, results)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep each run's warehouse and landing links",
+    )
+    parser.add_argument(
+        "--no-sample",
+        action="store_true",
+        help="skip the cold refresh of the bundled sample",
+    )
+    parser.add_argument(
+        "--no-incremental", action="store_true", help="skip the incremental refresh"
+    )
+    parser.add_argument(
+        "--baseline-decode",
+        default="latin1,iconv",
+        help="baseline variants: latin1 (DuckDB reads latin-1; refuses 0x80-0x9F, then iconv), iconv, python",
+    )
+    parser.add_argument(
+        "--refresh-timeout",
+        type=float,
+        default=25 * 60,
+        help="stop a refresh after this many seconds",
+    )
+    parser.add_argument(
+        "--max-rss-gb",
+        type=float,
+        default=12.0,
+        help="stop a refresh whose process tree exceeds this RSS",
+    )
+    base = sub.add_parser(
+        "baseline", help="(internal) run the baseline once and write a JSON report"
+    )
+    base.add_argument("--landing", required=True)
+    base.add_argument("--out", required=True, dest="baseline_out")
+    base.add_argument(
+        "--decode", default="latin1", choices=["latin1", "iconv", "python"]
+    )
+    base.add_argument("--result", required=True)
+    args = parser.parse_args(argv)
+    if args.command == "baseline":
+        return baseline_main(
+            Path(args.landing), Path(args.baseline_out), args.decode, Path(args.result)
+        )
+    return benchmark(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
