@@ -102,6 +102,7 @@ def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
                     "rows_collapsed_now": result.rows_collapsed,
                     "rows_in_latest_delivery": latest.height,
                     "latest_delivery": files[-1].stem if files else None,
+                    "data_docs": dg.MetadataValue.path(str(settings.quality_dir / "data_docs" / "index.html")),
                     "preview": preview_markdown(latest),
                     "path": dg.MetadataValue.path(str(raw_path(settings.raw_dir, spec, files[-1].stem)) if files else ""),
                 },

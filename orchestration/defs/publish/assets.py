@@ -23,9 +23,10 @@ def _dbt_key(schema: str, name: str) -> dg.AssetKey:
     return dg.AssetKey(["dbt", schema, name])
 
 
-def _materializations(exported: list[publish.Exported], folder: str, deliveries: list[str]):
+def _materializations(exported: list[publish.Exported], folder: str, deliveries: list[str], settings):
     import polars as pl
 
+    data_docs = dg.MetadataValue.path(str(settings.quality_dir / "data_docs" / "index.html"))
     for item in exported:
         frame = pl.from_arrow(item.table)
         yield dg.MaterializeResult(
@@ -35,6 +36,7 @@ def _materializations(exported: list[publish.Exported], folder: str, deliveries:
                 "path": dg.MetadataValue.path(str(item.path)),
                 "deliveries_used": deliveries,
                 "preview": preview_markdown(frame),
+                "data_docs": data_docs,
             },
         )
 
@@ -59,7 +61,7 @@ def build_curated_asset() -> dg.AssetsDefinition:
         tables = publish.read_relations(settings.database_path, "marts", list(CURATED_TABLES))
         exported = publish.export(tables, settings.curated_dir, deliveries=deliveries, run_id=context.run_id)
         context.log.info(f"published {len(exported)} curated tables to {settings.curated_dir}")
-        yield from _materializations(exported, "curated", deliveries)
+        yield from _materializations(exported, "curated", deliveries, settings)
 
     return _publish_curated
 
@@ -108,7 +110,7 @@ def build_published_asset() -> dg.AssetsDefinition:
             f"published {len(published.exported)} statistics tables to {settings.published_dir}; "
             f"{revised.height} revised figure(s) recorded in published/revisions.parquet"
         )
-        yield from _materializations(published.exported, "published", deliveries)
+        yield from _materializations(published.exported, "published", deliveries, settings)
         yield dg.MaterializeResult(
             asset_key=REVISIONS_KEY,
             metadata={

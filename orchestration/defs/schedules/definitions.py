@@ -46,8 +46,8 @@ def ready_deliveries() -> dict[str, float]:
     job_name=REFRESH_JOB_NAME,
     minimum_interval_seconds=60,
     description="Starts a refresh when a delivery becomes ready (its _manifest.json appears). "
-    "A folder without a manifest starts nothing.",
-    default_status=dg.DefaultSensorStatus.STOPPED,
+    "A folder without a manifest starts nothing. Ingestion loads only the new deliveries.",
+    default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def landing_zone_sensor(context: dg.SensorEvaluationContext):
     seen = json.loads(context.cursor) if context.cursor else {}
