@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.lib.contract import FileSpec, files_of
+from orchestration.lib.contract import FileSpec, files_of, raw_table_name
 
 MANIFEST_NAME = "_manifest.json"
 _DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -153,7 +153,7 @@ def transcode_and_verify(delivery: Delivery, spec: FileSpec, entry: ManifestEntr
     digest = hashlib.sha256()
     encoding = {"csv_cp1252": "cp1252", "csv_utf8": "utf-8", "csv_utf8_bom": "utf-8", "xlsx": None}[spec.format]
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict") if encoding else None
-    target = scratch / f"{spec.source}__{spec.stem}.utf8.csv" if spec.format == "csv_cp1252" else None
+    target = scratch / f"{raw_table_name(spec)}.utf8.csv" if spec.format == "csv_cp1252" else None
     out = target.open("w", encoding="utf-8", newline="") if target else None
     # Every byte string is "valid" Windows-1252 save five bytes, so a UTF-8 file delivered for a
     # Windows-1252 source would load with every æ, ø, å garbled (Ã¦, Ã¸, Ã¥). Real Windows-1252

@@ -42,7 +42,7 @@ from typing import Any
 
 import polars as pl
 
-from orchestration.lib.contract import SOURCES, FileSpec, files_of
+from orchestration.lib.contract import SOURCES, FileSpec, files_of, raw_table_name
 from orchestration.settings import EXPECTATIONS_DIR
 
 
@@ -427,7 +427,7 @@ def _file_specs(source: str, tables: Mapping[str, Any]) -> list[tuple[FileSpec, 
     for spec in files_of(source):
         by_name[spec.stem] = spec
         by_name[spec.name] = spec
-        by_name[f"{spec.source}__{spec.stem}"] = spec
+        by_name[raw_table_name(spec)] = spec
     chosen = []
     for key, table in tables.items():
         if key not in by_name:

@@ -27,7 +27,7 @@ import fastexcel
 import polars as pl
 
 from orchestration.lib import atomic
-from orchestration.lib.contract import SOURCES, FileSpec, file_spec, files_of
+from orchestration.lib.contract import SOURCES, FileSpec, file_spec, files_of, raw_table_name
 from orchestration.lib.delivery import (
     MANIFEST_NAME,
     MAX_MANIFEST_ROWS,
@@ -354,7 +354,7 @@ def ingest_source(
                 audit_rows = []
                 for name, (spec, checked) in validated.items():
                     meta = dict(
-                        table_name=f"raw.{spec.source}__{spec.stem}",
+                        table_name=f"raw.{raw_table_name(spec)}",
                         description=spec.description,
                         deliveries=[f"{source}/{delivery_date}"],
                         run_id=run_id,

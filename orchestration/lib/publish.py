@@ -8,7 +8,7 @@ with the dbt yml descriptions, the deliveries used and the run in the file metad
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +23,6 @@ from orchestration.lib.locking import DATABASE_LOCK, warehouse_lock
 if TYPE_CHECKING:
     import polars as pl
 
-Transform = Callable[[str, pa.Table], pa.Table]
 
 
 @dataclass(frozen=True)
