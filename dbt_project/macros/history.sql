@@ -19,7 +19,15 @@
     version_id_name  name of the surrogate key column (<key>@<valid_from>)
 #}
 {% macro historize_snapshot(relation, key_columns, content_columns, version_id_name) -%}
+{#-
+  Gaps and islands: within one key and one content, consecutive deliveries have consecutive
+  delivery_sequence and consecutive row_number, so their difference is constant along a run
+  and changes at a gap (absent from a delivery) or after a different content in between.
+  One window over the snapshot rows and one group by; the contents are compared as values
+  (partition and group by treat nulls as equal, like "is not distinct from").
+-#}
 {%- set keys = key_columns | join(', ') -%}
+{%- set contents = content_columns | join(', ') -%}
 with
 
 snapshot_rows as (
@@ -38,46 +46,20 @@ deliveries as (
 
 ),
 
-sequenced as (
+islands as (
 
     select
-        snapshot_rows.*,
+        {{ keys }},
+        {{ contents }},
+        snapshot_rows.delivery_date,
         deliveries.delivery_sequence,
-        deliveries.next_delivery_date,
-        struct_pack({% for column in content_columns %}{{ column }}{{ ", " if not loop.last }}{% endfor %}) as content,
-        lag(deliveries.delivery_sequence) over records as previous_delivery_sequence,
-        lag(struct_pack({% for column in content_columns %}{{ column }}{{ ", " if not loop.last }}{% endfor %})) over records as previous_content
+        deliveries.delivery_sequence - row_number() over (
+            partition by {{ keys }}, {{ contents }}
+            order by deliveries.delivery_sequence
+        ) as island
     from snapshot_rows
     inner join deliveries
         on snapshot_rows.delivery_date = deliveries.delivery_date
-    window records as (partition by {{ keys }} order by deliveries.delivery_sequence)
-
-),
-
-flagged as (
-
-    select
-        *,
-        case
-            when previous_delivery_sequence is null then 1
-            when previous_delivery_sequence <> delivery_sequence - 1 then 1
-            when previous_content is distinct from content then 1
-            else 0
-        end as starts_version
-    from sequenced
-
-),
-
-numbered as (
-
-    select
-        *,
-        sum(starts_version) over (
-            partition by {{ keys }}
-            order by delivery_sequence
-            rows between unbounded preceding and current row
-        ) as version_number
-    from flagged
 
 ),
 
@@ -85,31 +67,30 @@ versions as (
 
     select
         {{ keys }},
-        version_number,
+        {{ contents }},
         min(delivery_date) as valid_from,
         max(delivery_sequence) as last_delivery_sequence,
         max(delivery_date) as last_seen_delivery_date,
-        count(*) as deliveries_seen,
-        arg_max(content, delivery_sequence) as content
-    from numbered
-    group by {{ keys }}, version_number
+        count(*) as deliveries_seen
+    from islands
+    group by {{ keys }}, {{ contents }}, island
 
 ),
 
 final as (
 
     select
-        concat_ws('@', {{ keys }}, strftime(valid_from, '%Y-%m-%d')) as {{ version_id_name }},
+        concat_ws('@', {{ keys }}, strftime(versions.valid_from, '%Y-%m-%d')) as {{ version_id_name }},
         {{ keys }},
         {%- for column in content_columns %}
-        content.{{ column }} as {{ column }},
+        versions.{{ column }},
         {%- endfor %}
-        cast(version_number as integer) as version_number,
-        valid_from,
+        cast(row_number() over (partition by {{ keys }} order by versions.valid_from) as integer) as version_number,
+        versions.valid_from,
         deliveries.next_delivery_date as valid_to,
         deliveries.next_delivery_date is null as is_current,
-        last_seen_delivery_date,
-        cast(deliveries_seen as integer) as deliveries_seen
+        versions.last_seen_delivery_date,
+        cast(versions.deliveries_seen as integer) as deliveries_seen
     from versions
     inner join deliveries
         -- the version ends at the table's next delivery after the last one that contained it

@@ -26,6 +26,11 @@ class ManifestMissing(RuntimeError):
         )
 
 
+def dbt_executable() -> str:
+    """The dbt installed beside this interpreter, found without relying on PATH."""
+    return str(Path(sys.executable).with_name("dbt"))
+
+
 def manifest_path() -> Path:
     return DBT_PROJECT_DIR / "target" / "manifest.json"
 
@@ -57,7 +62,7 @@ def build_manifest(quiet: bool = True) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target, prefix=".parse-") as scratch:
         command = [
-            str(Path(sys.executable).with_name("dbt")), "parse",
+            dbt_executable(), "parse",
             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
             "--target-path", scratch,
         ]

@@ -246,11 +246,13 @@ def _drop_postings_loaded_before(
     key = spec.key[0]
     content = [c for c in validated.loaded.columns if c not in (ROW_NUMBER, "delivery_date")]
     new_keys = validated.loaded.select(key)
+    # Streamed, so only the earlier postings that share a key with this delivery are held,
+    # never the whole earlier ledger.
     earlier = (
         pl.scan_parquet(earlier_files)
         .select(content)
         .join(new_keys.lazy(), on=key, how="semi")
-        .collect()
+        .collect(engine="streaming")
     )
     if earlier.is_empty():
         return validated

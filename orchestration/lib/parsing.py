@@ -22,7 +22,13 @@ AMOUNT_TYPE = pl.Decimal(12, 2)
 
 _SPACES = " \u00a0"
 # A number with an optional thousands grouping by (no-break) spaces and up to two decimals.
-_COMMA_NUMBER = r"^-?(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:,\d{1,2})?$"
+_COMMA_NUMBER = r"(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:,\d{1,2})?"
+# An optional "kr" / "kr." prefix, then a number, negative with a minus or in parentheses
+# ("(-5)" would be a double negative: refused rather than guessed).
+_STYLED_COMMA_AMOUNT = (
+    r"^(?:(?i:kr)\.?[ \u00a0]*)?"
+    rf"(?:\([ \u00a0]*(?P<in_parentheses>{_COMMA_NUMBER})[ \u00a0]*\)|(?P<signed>-?{_COMMA_NUMBER}))$"
+)
 _POINT_NUMBER = r"^-?\d+(?:\.\d{1,2})?$"
 _INT = r"^[+-]?\d{1,18}$"
 _DMY = r"^\d{2}\.\d{2}\.\d{4}$"
@@ -31,25 +37,26 @@ _ISO = r"^\d{4}-\d{2}-\d{2}$"
 
 def blank_to_null(expr: pl.Expr) -> pl.Expr:
     """Trim surrounding spaces; an empty field is null (the contract's "empty = null")."""
-    trimmed = expr.str.strip_chars(_SPACES)
-    return pl.when(trimmed.str.len_chars() == 0).then(None).otherwise(trimmed)
+    return expr.str.strip_chars(_SPACES).replace("", None)
 
 
 def _comma_amount(text: pl.Expr) -> pl.Expr:
-    without_currency = text.str.replace(r"^(?i:kr)\.?[ \u00a0]*", "")
-    in_parentheses = without_currency.str.contains(r"^\(.*\)$")
-    body = (
-        pl.when(in_parentheses)
-        .then(without_currency.str.slice(1, without_currency.str.len_chars() - 2))
-        .otherwise(without_currency)
-        .str.strip_chars(_SPACES)
+    """``kr``, grouping spaces and parentheses allowed; one regex decides, one extracts.
+
+    Every intermediate is used once: polars does not share a repeated subexpression between
+    the branches of a when/then, and the chain of regex passes this replaced took ~7 s per
+    3 million amounts.
+    """
+    valid = text.str.contains(_STYLED_COMMA_AMOUNT)
+    # A valid amount ends with ")" only when it is in parentheses, i.e. negative.
+    sign = pl.when(text.str.ends_with(")")).then(pl.lit("-")).otherwise(pl.lit(""))
+    digits = (
+        text.str.replace(_STYLED_COMMA_AMOUNT, "${in_parentheses}${signed}")
+        .str.replace_all(" ", "", literal=True)
+        .str.replace_all("\u00a0", "", literal=True)
+        .str.replace(",", ".", literal=True)
     )
-    # "(-5)" would be a double negative: refuse rather than guess.
-    valid = body.str.contains(_COMMA_NUMBER) & ~(in_parentheses & body.str.starts_with("-"))
-    value = (
-        body.str.replace_all(r"[ \u00a0]", "").str.replace(",", ".", literal=True).cast(AMOUNT_TYPE, strict=False)
-    )
-    return pl.when(valid).then(pl.when(in_parentheses).then(-value).otherwise(value)).otherwise(None)
+    return pl.when(valid).then(pl.concat_str([sign, digits]).cast(AMOUNT_TYPE, strict=False))
 
 
 def _point_amount(text: pl.Expr) -> pl.Expr:

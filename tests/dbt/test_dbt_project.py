@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -71,6 +72,25 @@ def test_build_ran_unit_tests_and_only_the_expected_warning(built):
     # The one warning: project case S-3's tenancy 9999 is in no register delivery (also a finding).
     assert "WARN=1" in out
     assert "relationships_case_outcomes_tenancy_id" in out
+
+
+def test_not_null_columns_fails_once_per_column_with_missing_values(built, tmp_path):
+    """The one-scan not-null test: a row per column that lacks values, none for full columns."""
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(built["warehouse"], warehouse)
+    with duckdb.connect(str(warehouse / "warehouse.duckdb")) as connection:
+        connection.execute(
+            "update intermediate.int_tenancies_historized set tenancy_version_id = null, tenancy_id = null "
+            "where tenancy_version_id = (select min(tenancy_version_id) from intermediate.int_tenancies_historized)"
+        )
+    selection = ["--select", "int_tenancies_historized,test_name:not_null_columns"]
+
+    result = _dbt(["test", *selection], warehouse, tmp_path / "dbt")
+
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "Got 2 results" in result.stdout
+    assert "not_null_columns_int_tenancies_historized" in result.stdout
+    assert "ERROR=1" in result.stdout
 
 
 def test_mart_row_counts(db):

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from orchestration.lib.contract import SOURCES
 from orchestration.lib.ingest import ingest_source
-from orchestration.lib.national_id import parse_national_id
+from orchestration.lib.national_id import parse_national_ids
 from orchestration.lib.pseudonym import person_key
 from tests.faults.conftest import PSEUDONYM_KEY, REFUSED_DATE
 from tests.faults.smalllanding import BROKEN_ID, BROKEN_NAME, PEOPLE, PRIVATE_LANDLORD, write_small_landing
@@ -59,12 +59,9 @@ def landing_people(landing: Path) -> tuple[set[str], set[str]]:
 
 
 def birth_dates(ids: set[str]) -> pl.DataFrame:
+    parsed = parse_national_ids(pl.Series(sorted(ids), dtype=pl.String)).filter(pl.col("failure").is_null())
     rows = []
-    for nid in ids:
-        try:
-            born = parse_national_id(nid).birth_date
-        except ValueError:
-            continue
+    for nid, born in parsed.select("national_id", "birth_date").iter_rows():
         for text in (born.isoformat(), born.strftime("%d.%m.%Y")):
             rows.append((person_key(nid, PSEUDONYM_KEY), text))
     return pl.DataFrame(rows, schema={"person_key": pl.String, "__birth__": pl.String}, orient="row")

@@ -22,6 +22,9 @@ from orchestration.lib.parsing import parse_amount, parse_date
         ("110", "110.00"),
         ("  848,90  ", "848.90"),
         ("KR 5,00", "5.00"),
+        ("kr. 5", "5.00"),
+        ("kr(5)", "-5.00"),
+        ("( 5,00 )", "-5.00"),
     ],
 )
 def test_every_format_the_contract_allows(text, expected):
@@ -41,6 +44,11 @@ def test_every_format_the_contract_allows(text, expected):
         ("kr", "unparseable"),
         ("1234.50", "unparseable"),  # decimal point where the contract says decimal comma
         ("99999999999,00", "unparseable"),  # beyond decimal(12,2)
+        ("-(5,00)", "unparseable"),
+        ("((5,00))", "unparseable"),
+        ("(5,00", "unparseable"),
+        ("5,00 kr", "unparseable"),  # the currency comes first or not at all
+        ("kr . 5", "unparseable"),
     ],
 )
 def test_bad_values_are_refused_with_a_reason(text, reason):

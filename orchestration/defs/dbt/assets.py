@@ -9,6 +9,7 @@ import importlib.metadata
 import os
 from collections.abc import Mapping
 from functools import cache, cached_property
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -18,7 +19,7 @@ from packaging import version
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.defs.resources import WarehouseResource, preview_markdown
-from orchestration.lib.dbt_manifest import ManifestMissing, load_manifest, manifest_path
+from orchestration.lib.dbt_manifest import ManifestMissing, dbt_executable, load_manifest, manifest_path
 from orchestration.lib.ingest import loaded_deliveries
 from orchestration.lib.locking import DATABASE_LOCK, warehouse_lock
 from orchestration.settings import DBT_PROJECT_DIR
@@ -78,7 +79,10 @@ class WarehouseDbtCliResource(DbtCliResource):
 
 
 def dbt_resource() -> DbtCliResource:
-    return WarehouseDbtCliResource(project_dir=dbt_project(), profiles_dir=str(DBT_PROJECT_DIR))
+    # The dbt beside this interpreter: `.venv/bin/evictions` must work without the venv on PATH.
+    return WarehouseDbtCliResource(
+        project_dir=dbt_project(), profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()
+    )
 
 
 def translator() -> WarehouseDbtTranslator:
@@ -104,22 +108,39 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         # DuckDB allows one writing process: a UI run and a CLI refresh take turns here.
         with warehouse_lock(settings.state_dir, DATABASE_LOCK, wait_seconds=3600, on_wait=context.log.info):
             # dbt unit tests check the SQL logic, not the data: they run in the test suite and CI.
-            events = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
+            # One target folder per warehouse, reused by every refresh (under the database lock):
+            # dbt's partial parsing only works when the profile (the database path) is unchanged
+            # since the last parse, and a new folder per run would pile up in the project.
+            # The file log at debug level would hold every SQL statement of every node.
+            events = dbt.cli(
+                ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"],
+                context=context,
+                target_path=dbt_target_dir(settings.state_dir),
+            ).stream()
             yield from _with_table_metadata(events, settings)
 
     return warehouse_dbt
 
 
+def dbt_target_dir(state_dir: Path) -> Path:
+    return state_dir / "dbt_target"
+
+
 def _with_table_metadata(events, settings):
     """Add row counts, a preview without pseudonyms, the deliveries used and the Data Docs link.
 
-    The database can be read only once dbt has exited, so events are held until then; on a
-    dbt failure the events received so far are still reported before the error.
+    The database can be read only once dbt has exited, so the outputs of models and seeds are
+    held until then. Test results pass straight through: Dagster stores each event as it comes
+    (~10 ms apiece), and storing them while dbt is still running takes that off the refresh.
+    On a dbt failure the outputs received so far are still reported before the error.
     """
     held = []
     try:
         for event in events:
-            held.append(event)
+            if isinstance(event, dg.Output) and _relation(event) is not None:
+                held.append(event)
+            else:
+                yield event
     except BaseException:
         yield from held
         raise
@@ -127,11 +148,7 @@ def _with_table_metadata(events, settings):
     data_docs = dg.MetadataValue.path(str(settings.quality_dir / "data_docs" / "index.html"))
     with duckdb.connect(str(settings.database_path), read_only=True) as connection:
         for event in held:
-            relation = _relation(event) if isinstance(event, dg.Output) else None
-            if relation is None:
-                yield event
-                continue
-            schema, name = relation
+            schema, name = _relation(event)
             columns = [r[0] for r in connection.execute(
                 "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
                 [schema, name],
