@@ -11,6 +11,7 @@ import json
 import os
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -64,7 +65,24 @@ def with_descriptions(
     return table.cast(pa.schema(fields, metadata=metadata))
 
 
-def write_parquet_atomic(data: pl.DataFrame | pa.Table, target: Path, **described: object) -> Path:
+@dataclass(frozen=True)
+class StagedFile:
+    """A complete file flushed to disk beside its target, not yet visible under the target's name."""
+
+    temporary: Path
+    target: Path
+
+    def commit(self) -> Path:
+        os.replace(self.temporary, self.target)
+        _fsync_dir(self.target.parent)
+        return self.target
+
+    def discard(self) -> None:
+        self.temporary.unlink(missing_ok=True)
+
+
+def stage_parquet(data: pl.DataFrame | pa.Table, target: Path, **described: object) -> StagedFile:
+    """Write the file next to ``target``; ``commit()`` puts it in place, ``discard()`` drops it."""
     table = data.to_arrow() if isinstance(data, pl.DataFrame) else data
     if described:
         table = with_descriptions(table, **described)  # type: ignore[arg-type]
@@ -75,12 +93,14 @@ def write_parquet_atomic(data: pl.DataFrame | pa.Table, target: Path, **describe
         pq.write_table(table, temporary, compression="zstd")
         with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
-        os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _fsync_dir(target.parent)
-    return target
+    return StagedFile(temporary, target)
+
+
+def write_parquet_atomic(data: pl.DataFrame | pa.Table, target: Path, **described: object) -> Path:
+    return stage_parquet(data, target, **described).commit()
 
 
 def write_text_atomic(text: str, target: Path) -> Path:

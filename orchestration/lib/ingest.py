@@ -273,19 +273,58 @@ def _drop_postings_loaded_before(
     )
 
 
+@dataclass
+class CheckedFile:
+    """One validated file of a delivery: its counts, and its tables staged beside their targets."""
+
+    spec: FileSpec
+    rows: int
+    loaded: int
+    quarantined: int
+    collapsed: int
+    staged: list[atomic.StagedFile]
+
+
 def _validate_delivery(
-    delivery: Delivery, raw_dir: Path, scratch: Path, pseudonym_key: str
-) -> dict[str, tuple[FileSpec, ValidatedFile]]:
-    results: dict[str, tuple[FileSpec, ValidatedFile]] = {}
-    for entry in delivery.files:
-        spec = file_spec(delivery.source, entry.name)
-        readable = transcode_and_verify(delivery, spec, entry, scratch)
-        strings = _read_strings(spec, readable, delivery, entry)
-        validated = validate_rows(spec, strings, delivery.date, pseudonym_key)
-        if spec.kind == "incremental":
-            validated = _drop_postings_loaded_before(spec, validated, raw_dir, strings, delivery.delivery_date)
-        assert validated.rows == validated.loaded.height + validated.quarantined.height + validated.collapsed
-        results[entry.name] = (spec, validated)
+    delivery: Delivery, raw_dir: Path, quarantine_dir: Path, scratch: Path, pseudonym_key: str, run_id: str | None
+) -> dict[str, CheckedFile]:
+    """Validate every file of the delivery and stage its tables; nothing is visible until committed.
+
+    Each file's tables are written (staged) as soon as it is validated, so only one file is
+    held in memory at a time. A refused file discards what the earlier ones staged.
+    """
+    results: dict[str, CheckedFile] = {}
+    try:
+        for entry in delivery.files:
+            spec = file_spec(delivery.source, entry.name)
+            readable = transcode_and_verify(delivery, spec, entry, scratch)
+            strings = _read_strings(spec, readable, delivery, entry)
+            validated = validate_rows(spec, strings, delivery.date, pseudonym_key)
+            if spec.kind == "incremental":
+                validated = _drop_postings_loaded_before(spec, validated, raw_dir, strings, delivery.delivery_date)
+            assert validated.rows == validated.loaded.height + validated.quarantined.height + validated.collapsed
+            meta = dict(
+                table_name=f"raw.{raw_table_name(spec)}",
+                description=spec.description,
+                deliveries=[f"{delivery.source}/{delivery.delivery_date}"],
+                run_id=run_id,
+            )
+            checked = CheckedFile(
+                spec, validated.rows, validated.loaded.height, validated.quarantined.height, validated.collapsed, []
+            )
+            results[entry.name] = checked
+            checked.staged.append(
+                atomic.stage_parquet(validated.loaded, raw_path(raw_dir, spec, delivery.delivery_date), **meta)
+            )
+            if validated.quarantined.height:
+                target = quarantine_path(quarantine_dir, spec, delivery.delivery_date)
+                checked.staged.append(atomic.stage_parquet(validated.quarantined, target, **meta))
+            del strings, validated
+    except BaseException:
+        for checked in results.values():
+            for staged in checked.staged:
+                staged.discard()
+        raise
     return results
 
 
@@ -351,36 +390,30 @@ def ingest_source(
 
             progress(f"{source}/{delivery_date}: validating {', '.join(e.name for e in delivery.files)}")
             with tempfile.TemporaryDirectory(dir=state_dir, prefix=_scratch_prefix(source)) as scratch_name:
-                validated = _validate_delivery(delivery, raw_dir, Path(scratch_name), pseudonym_key)
+                validated = _validate_delivery(
+                    delivery, raw_dir, quarantine_dir, Path(scratch_name), pseudonym_key, run_id
+                )
                 # Every file is acceptable: now (and only now) put the delivery in place.
                 audit_rows = []
-                for name, (spec, checked) in validated.items():
-                    meta = dict(
-                        table_name=f"raw.{raw_table_name(spec)}",
-                        description=spec.description,
-                        deliveries=[f"{source}/{delivery_date}"],
-                        run_id=run_id,
-                    )
-                    atomic.write_parquet_atomic(checked.loaded, raw_path(raw_dir, spec, delivery_date), **meta)
-                    target = quarantine_path(quarantine_dir, spec, delivery_date)
-                    if checked.quarantined.height:
-                        atomic.write_parquet_atomic(checked.quarantined, target, **meta)
-                    else:
-                        target.unlink(missing_ok=True)
+                for name, checked in validated.items():
+                    for staged in checked.staged:
+                        staged.commit()
+                    if not checked.quarantined:
+                        quarantine_path(quarantine_dir, checked.spec, delivery_date).unlink(missing_ok=True)
                     audit_rows.append(
                         AuditRow(
                             source, delivery_date, name, "loaded", checked.rows,
-                            rows_loaded=checked.loaded.height,
-                            rows_quarantined=checked.quarantined.height,
+                            rows_loaded=checked.loaded,
+                            rows_quarantined=checked.quarantined,
                             rows_collapsed=checked.collapsed,
                         )
                     )
-                    result.rows_loaded += checked.loaded.height
-                    result.rows_quarantined += checked.quarantined.height
+                    result.rows_loaded += checked.loaded
+                    result.rows_quarantined += checked.quarantined
                     result.rows_collapsed += checked.collapsed
                     progress(
-                        f"{source}/{delivery_date}/{name}: {checked.rows} rows: {checked.loaded.height} loaded, "
-                        f"{checked.quarantined.height} quarantined, {checked.collapsed} collapsed"
+                        f"{source}/{delivery_date}/{name}: {checked.rows} rows: {checked.loaded} loaded, "
+                        f"{checked.quarantined} quarantined, {checked.collapsed} collapsed"
                     )
             log.deliveries[log.key(source, delivery_date)] = {
                 "source": source,

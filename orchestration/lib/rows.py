@@ -229,19 +229,23 @@ def validate_rows(
         pl.when(pl.col(_REASONS).str.len_chars() > 0).then(pl.col(_REASONS)).otherwise(None).alias(_REASONS)
     ).collect()
 
-    quarantined = frame.filter(pl.col(_REASONS).is_not_null()).select(
-        pl.col(ROW_NUMBER), *names, pl.col(_REASONS).alias(REASON)
+    # Lazily, so that only the columns each output keeps are filtered (copied), not the frame.
+    quarantined = (
+        frame.lazy()
+        .filter(pl.col(_REASONS).is_not_null())
+        .select(pl.col(ROW_NUMBER), *names, pl.col(_REASONS).alias(REASON))
+        .collect()
     )
-    good = frame.filter(pl.col(_REASONS).is_null())
 
     personal = {c.name for c in spec.columns if c.personal or c.national_id}
     outputs = [pl.col(_parsed(n)).alias(n) for n in names if n not in personal]
     if nid_column is not None:
         event = pl.col(_parsed(spec.event_date_column)) if spec.event_date_column else pl.lit(delivery_date)
         outputs += [pl.col("person_key"), pl.col("sex"), _age_band(pl.col("__birth__"), event).alias("age_band")]
-    loaded = good.select(
-        *outputs,
-        pl.lit(delivery_date).alias("delivery_date"),
-        pl.col(ROW_NUMBER),
+    loaded = (
+        frame.lazy()
+        .filter(pl.col(_REASONS).is_null())
+        .select(*outputs, pl.lit(delivery_date).alias("delivery_date"), pl.col(ROW_NUMBER))
+        .collect()
     )
     return ValidatedFile(loaded=loaded, quarantined=quarantined, rows=rows, collapsed=collapsed)

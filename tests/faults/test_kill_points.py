@@ -139,13 +139,13 @@ ingest.transcode_and_verify = transcode_and_verify
 """
 
 KILL_AFTER_FIRST_RAW_FILE = """
-real = atomic.write_parquet_atomic
-def write_parquet_atomic(frame, target, **kw):
-    real(frame, target, **kw)
+real = atomic.StagedFile.commit
+def commit(self):
+    target = real(self)
     if "/raw/" in str(target) and not target.name.startswith("_"):
         die()  # one file of the delivery in place, the ingest log not yet saved
     return target
-atomic.write_parquet_atomic = write_parquet_atomic
+atomic.StagedFile.commit = commit
 """
 
 
