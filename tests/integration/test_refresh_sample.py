@@ -66,3 +66,21 @@ def test_ingest_audit_balances(sample_refresh):
     assert set(audit["source"]) == {"boei", "kemner", "namsfogd", "prosjekt", "regnskap"}
     assert (audit["status"] == "loaded").all()
     assert (audit["rows_in_manifest"] == audit["rows_loaded"] + audit["rows_quarantined"] + audit["rows_collapsed"]).all()
+
+
+def test_the_run_is_recorded_in_the_warehouse_dagster_instance(sample_refresh):
+    """What the UI shows: the run, its steps and the asset-check evaluations, in the warehouse's instance."""
+    import dagster as dg
+
+    home = sample_refresh.warehouse / "dagster_home"
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        (run,) = instance.get_runs()
+        assert run.status == dg.DagsterRunStatus.SUCCESS
+        stats = {s.step_key: s.status.value for s in instance.get_run_step_stats(run.run_id)}
+        assert stats["warehouse_dbt"] == "SUCCESS"
+        check_key = dg.AssetCheckKey(dg.AssetKey(["raw", "boei", "tenancies"]), "great_expectations")
+        assert instance.event_log_storage.get_latest_asset_check_execution_by_key([check_key])
+        # dbt test results, handed to Dagster while dbt still runs, belong to this run too
+        not_null = dg.AssetCheckKey(dg.AssetKey(["dbt", "marts", "households"]), "not_null_columns_households")
+        (execution,) = instance.event_log_storage.get_asset_check_execution_history(not_null, limit=1)
+        assert execution.run_id == run.run_id
