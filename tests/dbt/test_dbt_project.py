@@ -93,6 +93,25 @@ def test_not_null_columns_fails_once_per_column_with_missing_values(built, tmp_p
     assert "ERROR=1" in result.stdout
 
 
+def test_expressions_are_true_fails_once_per_broken_rule(built, tmp_path):
+    """The one-scan row-rule test: a row per rule that some row breaks, none for the rules that hold."""
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(built["warehouse"], warehouse)
+    with duckdb.connect(str(warehouse / "warehouse.duckdb")) as connection:
+        # Breaks "children_count < household_size" and "household_size >= 1", and nothing else.
+        connection.execute(
+            "update marts.households set household_size = 0 where tenancy_id = "
+            "(select min(tenancy_id) from marts.households where children_count = 0 and not priority)"
+        )
+    selection = ["--select", "households,test_name:expressions_are_true"]
+
+    result = _dbt(["test", *selection], warehouse, tmp_path / "dbt")
+
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "expressions_are_true_households" in result.stdout
+    assert "Got 2 results" in result.stdout
+
+
 def test_mart_row_counts(db):
     counts = {t: db.execute(f"select count(*) from marts.{t}").fetchone()[0]
               for t in ("households", "petitions", "case_outcomes", "project_expenses")}
