@@ -74,18 +74,24 @@ def test_build_ran_unit_tests_and_only_the_expected_warning(built):
     assert "relationships_case_outcomes_tenancy_id" in out
 
 
-def test_not_null_columns_fails_once_per_column_with_missing_values(built, tmp_path):
-    """The one-scan not-null test: a row per column that lacks values, none for full columns."""
+def _dbt_test_after_breaking(built, tmp_path, breaking_sql: str, selection: str) -> subprocess.CompletedProcess:
+    """Run the selected dbt tests on a copy of the built warehouse after ``breaking_sql``."""
     warehouse = tmp_path / "warehouse"
     shutil.copytree(built["warehouse"], warehouse)
     with duckdb.connect(str(warehouse / "warehouse.duckdb")) as connection:
-        connection.execute(
-            "update intermediate.int_tenancies_historized set tenancy_version_id = null, tenancy_id = null "
-            "where tenancy_version_id = (select min(tenancy_version_id) from intermediate.int_tenancies_historized)"
-        )
-    selection = ["--select", "int_tenancies_historized,test_name:not_null_columns"]
+        connection.execute(breaking_sql)
+    return _dbt(["test", "--select", selection], warehouse, tmp_path / "dbt")
 
-    result = _dbt(["test", *selection], warehouse, tmp_path / "dbt")
+
+def test_not_null_columns_fails_once_per_column_with_missing_values(built, tmp_path):
+    """The one-scan not-null test: a row per column that lacks values, none for full columns."""
+    result = _dbt_test_after_breaking(
+        built,
+        tmp_path,
+        "update intermediate.int_tenancies_historized set tenancy_version_id = null, tenancy_id = null "
+        "where tenancy_version_id = (select min(tenancy_version_id) from intermediate.int_tenancies_historized)",
+        "int_tenancies_historized,test_name:not_null_columns",
+    )
 
     assert result.returncode == 1, result.stdout[-3000:]
     assert "Got 2 results" in result.stdout
@@ -95,17 +101,14 @@ def test_not_null_columns_fails_once_per_column_with_missing_values(built, tmp_p
 
 def test_expressions_are_true_fails_once_per_broken_rule(built, tmp_path):
     """The one-scan row-rule test: a row per rule that some row breaks, none for the rules that hold."""
-    warehouse = tmp_path / "warehouse"
-    shutil.copytree(built["warehouse"], warehouse)
-    with duckdb.connect(str(warehouse / "warehouse.duckdb")) as connection:
+    result = _dbt_test_after_breaking(
+        built,
+        tmp_path,
         # Breaks "children_count < household_size" and "household_size >= 1", and nothing else.
-        connection.execute(
-            "update marts.households set household_size = 0 where tenancy_id = "
-            "(select min(tenancy_id) from marts.households where children_count = 0 and not priority)"
-        )
-    selection = ["--select", "households,test_name:expressions_are_true"]
-
-    result = _dbt(["test", *selection], warehouse, tmp_path / "dbt")
+        "update marts.households set household_size = 0 where tenancy_id = "
+        "(select min(tenancy_id) from marts.households where children_count = 0 and not priority)",
+        "households,test_name:expressions_are_true",
+    )
 
     assert result.returncode == 1, result.stdout[-3000:]
     assert "expressions_are_true_households" in result.stdout
