@@ -442,8 +442,9 @@ def _remove_unrecorded(raw_dir: Path, quarantine_dir: Path, source: str, deliver
     """Files of a refused delivery the ingest log never recorded: left by an attempt that was killed
     between writing them and saving the log. A refused delivery leaves nothing in the raw layer."""
     for spec in files_of(source):
-        raw_path(raw_dir, spec, delivery_date).unlink(missing_ok=True)
-        quarantine_path(quarantine_dir, spec, delivery_date).unlink(missing_ok=True)
+        for path in (raw_path(raw_dir, spec, delivery_date), quarantine_path(quarantine_dir, spec, delivery_date)):
+            path.unlink(missing_ok=True)
+            atomic.remove_stale_temporaries(path)  # staged by an attempt killed before its commit
 
 
 def _plausible_rows(rows: object) -> int | None:

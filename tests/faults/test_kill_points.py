@@ -207,6 +207,29 @@ def test_a_killed_ingest_leaves_nothing_behind_when_the_delivery_is_then_refused
     assert not list((warehouse / "raw/boei").rglob("2007-06-30.parquet"))
 
 
+KILL_AFTER_FIRST_STAGED_FILE = """
+real = atomic.stage_parquet
+def stage_parquet(frame, target, **kw):
+    staged = real(frame, target, **kw)
+    if "/raw/" in str(target) and not target.name.startswith("_"):
+        die()  # a validated file's table written beside its target, nothing committed
+    return staged
+atomic.stage_parquet = stage_parquet
+"""
+
+
+def test_a_kill_before_the_commit_leaves_nothing_once_the_delivery_is_refused(tmp_path):
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
+    _two_file_delivery(landing)
+    _ingest_child(landing, warehouse, KILL_AFTER_FIRST_STAGED_FILE)
+    assert list((warehouse / "raw/boei").rglob(".2007-06-30.parquet.tmp-*")), "the kill should leave a staged file"
+    assert not list((warehouse / "raw/boei").rglob("2007-06-30.parquet")), "nothing is committed before validation ends"
+    (landing / "boei/2007-06-30/tenancies.csv").write_bytes(b"not what the manifest says")
+    outcome = ingest_checked("boei", landing, warehouse)
+    assert outcome.refused is not None and "checksum" in outcome.refused.reason
+    assert not [p for p in (warehouse / "raw/boei").rglob("*2007-06-30*")]
+
+
 def test_a_refused_redelivery_keeps_the_loaded_delivery(tmp_path):
     """The clean-up above only touches dates the ingest log does not hold."""
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
