@@ -634,19 +634,10 @@ def baseline_main(landing: Path, out_dir: Path, decode: str, result_path: Path) 
 
     decode_used = decode
     ledgers, tenancies, encoding = ledger_files, tenancies_file, "utf-8"
-    if decode == "iconv":
+    transcode = {"iconv": _transcode_iconv, "python": _transcode_python}.get(decode)
+    if transcode is not None:
         t = time.perf_counter()
-        ledgers, (tenancies,) = (
-            _transcode_iconv(ledger_files, scratch),
-            _transcode_iconv([tenancies_file], scratch),
-        )
-        timings["transcode"] = time.perf_counter() - t
-    elif decode == "python":
-        t = time.perf_counter()
-        ledgers, (tenancies,) = (
-            _transcode_python(ledger_files, scratch),
-            _transcode_python([tenancies_file], scratch),
-        )
+        ledgers, (tenancies,) = transcode(ledger_files, scratch), transcode([tenancies_file], scratch)
         timings["transcode"] = time.perf_counter() - t
     else:  # latin1: exact for Windows-1252 unless a byte 0x80-0x9F occurs, which DuckDB refuses
         encoding = "latin-1"

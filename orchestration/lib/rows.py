@@ -172,13 +172,9 @@ def _first_of_identical_rows(strings: pl.DataFrame, names: list[str]) -> pl.Seri
     candidates = strings.select(row_hash.is_duplicated()).to_series()
     if not candidates.any():
         return pl.Series("first", [True] * strings.height, dtype=pl.Boolean)
-    repeats = (
-        strings.with_row_index("__position__")
-        .filter(candidates)
-        .filter(~pl.struct(names).is_first_distinct())
-        .get_column("__position__")
-    )
-    return strings.with_row_index("__position__").select(~pl.col("__position__").is_in(repeats.implode())).to_series()
+    positioned = strings.with_row_index("__position__")
+    repeats = positioned.filter(candidates).filter(~pl.struct(names).is_first_distinct()).get_column("__position__")
+    return positioned.select(~pl.col("__position__").is_in(repeats.implode())).to_series()
 
 
 def validate_rows(

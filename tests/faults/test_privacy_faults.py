@@ -13,8 +13,6 @@ output of every refresh.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import sqlite3
 import stat
@@ -26,45 +24,22 @@ import pyarrow.parquet as pq
 
 from orchestration.lib.contract import SOURCES
 from orchestration.lib.ingest import ingest_source
-from orchestration.lib.national_id import parse_national_ids
 from orchestration.lib.pseudonym import person_key
 from tests.faults.conftest import PSEUDONYM_KEY, REFUSED_DATE
 from tests.faults.smalllanding import BROKEN_ID, BROKEN_NAME, PEOPLE, PRIVATE_LANDLORD, write_small_landing
-from tests.landing import FORMAT
+from tests.people import MIN_NAME_LENGTH, birth_dates
+from tests.people import landing_people as read_landing_people
 
 ALLOWED = ("quarantine", "restricted")
 
 
 def landing_people(landing: Path) -> tuple[set[str], set[str]]:
-    """National ids and names in a landing zone, read independently of the warehouse's code."""
-    ids: set[str] = set()
-    names: set[str] = set()
-    for path in landing.rglob("*.csv"):
-        source = path.parent.parent.name
-        encoding, separator = FORMAT[(source, path.name)]
-        text = path.read_bytes().decode(encoding, errors="replace")
-        ids.update(re.findall(r"(?<!\d)\d{11}(?!\d)", text))  # also rows no reader would parse
-        for row in csv.DictReader(io.StringIO(text), delimiter=separator):
-            if row.get("navn"):
-                names.add(row["navn"].strip())
-    for path in landing.rglob("*.xlsx"):
-        frame = pl.read_excel(path, sheet_name="Saker", engine="calamine", read_options={"dtypes": "string"})
-        ids.update(v.strip() for v in frame["Fodselsnummer"].drop_nulls())
-        names.update(frame.filter(pl.col("Saksokertype") == "PRIVAT")["Saksoker"].drop_nulls())
-    names.update(p.name for p in PEOPLE)
-    names.update({BROKEN_NAME, PRIVATE_LANDLORD})
+    """The landing zone's people plus the story's known ones (some only in quarantined rows)."""
+    ids, names = read_landing_people(landing)
     ids.update(p.national_id for p in PEOPLE)
     ids.add(BROKEN_ID)
-    return ids, {n for n in names if len(n) >= 5}
-
-
-def birth_dates(ids: set[str]) -> pl.DataFrame:
-    parsed = parse_national_ids(pl.Series(sorted(ids), dtype=pl.String)).filter(pl.col("failure").is_null())
-    rows = []
-    for nid, born in parsed.select("national_id", "birth_date").iter_rows():
-        for text in (born.isoformat(), born.strftime("%d.%m.%Y")):
-            rows.append((person_key(nid, PSEUDONYM_KEY), text))
-    return pl.DataFrame(rows, schema={"person_key": pl.String, "__birth__": pl.String}, orient="row")
+    names.update(n for n in (*(p.name for p in PEOPLE), BROKEN_NAME, PRIVATE_LANDLORD) if len(n) >= MIN_NAME_LENGTH)
+    return ids, names
 
 
 def _flat(frame: pl.DataFrame) -> pl.DataFrame:
@@ -143,7 +118,7 @@ def test_known_people_never_leave_the_landing_zone_quarantine_and_restricted(sto
     assert {p.national_id for p in PEOPLE} <= ids and "Zyxwå Testesen" in names
     logs = sorted(story.logs.glob("*.log"))
     assert len(logs) >= 9, "the captured output of every refresh of the story"
-    scanned = scan([story.warehouse, story.reference, *logs], ids, names, birth_dates(ids))
+    scanned = scan([story.warehouse, story.reference, *logs], ids, names, birth_dates(ids, PSEUDONYM_KEY))
     assert scanned > 100
 
 

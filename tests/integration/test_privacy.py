@@ -4,8 +4,6 @@ Dagster's event log and run metadata."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import sqlite3
 from pathlib import Path
@@ -13,34 +11,10 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
-from orchestration.lib.pseudonym import DEVELOPMENT_KEY, person_key
+from orchestration.lib.pseudonym import DEVELOPMENT_KEY
+from tests.people import birth_dates, landing_people
 
 ALLOWED = ("quarantine", "restricted")
-
-
-def _landing_people(landing: Path) -> tuple[set[str], set[str], dict[str, set[str]]]:
-    """National ids, names, and each person's birth dates, read from the landing zone independently."""
-    ids: set[str] = set()
-    names: set[str] = set()
-    for path in landing.rglob("*.csv"):
-        raw = path.read_bytes()
-        text = raw.decode("cp1252") if path.parent.parent.name in ("boei", "regnskap") else raw.decode("utf-8-sig")
-        delimiter = "," if path.parent.parent.name == "kemner" else ";"
-        for row in csv.DictReader(io.StringIO(text), delimiter=delimiter):
-            if row.get("fodselsnummer"):
-                ids.add(row["fodselsnummer"].strip())
-            if row.get("navn"):
-                names.add(row["navn"].strip())
-    for path in landing.rglob("*.xlsx"):
-        frame = pl.read_excel(path, sheet_name="Saker", engine="calamine", read_options={"dtypes": "string"})
-        ids.update(v.strip() for v in frame["Fodselsnummer"].drop_nulls())
-        names.update(frame.filter(pl.col("Saksokertype") == "PRIVAT")["Saksoker"].drop_nulls())
-    births = {}
-    for nid in ids:
-        day, month, yy = int(nid[:2]) % 40, int(nid[2:4]) % 40, int(nid[4:6])
-        year = 1900 + yy if int(nid[6:9]) < 500 else 2000 + yy
-        births[nid] = {f"{year:04d}-{month:02d}-{day:02d}", f"{day:02d}.{month:02d}.{year:04d}"}
-    return ids, {n for n in names if len(n) >= 5}, births
 
 
 def _texts(warehouse: Path):
@@ -62,16 +36,12 @@ def _texts(warehouse: Path):
 
 
 def test_no_personal_data_outside_quarantine_and_restricted(sample_refresh):
-    ids, names, births = _landing_people(sample_refresh.landing)
+    ids, names = landing_people(sample_refresh.landing)
     assert len(ids) > 900 and len(names) > 900
     name_pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
     # A birth date is personal data when it is tied to its person: look for each
     # person's birth date in the rows that carry that person's pseudonym.
-    birth_by_key = pl.DataFrame(
-        [(person_key(nid, DEVELOPMENT_KEY), b) for nid, dates in births.items() for b in dates],
-        schema={"person_key": pl.String, "__birth__": pl.String},
-        orient="row",
-    )
+    birth_by_key = birth_dates(ids, DEVELOPMENT_KEY)
     scanned = 0
     for path, text, frame in _texts(sample_refresh.warehouse):
         scanned += 1
