@@ -364,7 +364,7 @@ def _parse_ore(text: str) -> int:
 def write_monthly_delivery(landing: Path) -> dict:
     """Add boei/<last day of the month after the latest delivery>/ with rent_ledger.csv,
     tenancies.csv and _manifest.json: Windows-1252, ';', decimal comma, dd.mm.yyyy, CRLF,
-    SHA-256 and data-row counts in the manifest (shared/contracts/sources.md).
+    SHA-256 and data-row counts in the manifest (docs/contracts/sources.md).
 
     The postings: for every tenancy the ledger charged rent in the latest month, the month's
     rent (HUSLEIE, on the 1st); a payment of it (INNBETALING, 5th-20th) for about 85 %, a credit

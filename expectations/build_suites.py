@@ -1,9 +1,9 @@
 """Generate the Great Expectations suites in ``expectations/<source>.json`` from the source contract.
 
 The suites are the reviewed, committed artifact; this script is how they are made, so the
-code lists, keys and row rules come from ``orchestration/lib/contract.py`` (and the dbt
-seeds behind it) and are never copied by hand. A test asserts that the committed JSON is
-exactly what this script produces.
+code lists, keys, row rules and severities come from the contract's declaration,
+``orchestration/lib/contract.py`` (and the dbt seeds behind it), and are never copied by
+hand. A test asserts that the committed JSON is exactly what this script produces.
 
     uv run python expectations/build_suites.py           # rewrite the JSON files
     uv run python expectations/build_suites.py --check   # exit 1 when a file is out of date
@@ -15,7 +15,9 @@ validates. Every expectation's ``meta.rule`` says where the rule comes from.
 
 Suite parameters supplied at validation time (``orchestration.lib.gx_validation``):
 ``delivery_date`` (the delivery's date) and ``horizon_date`` (the delivery date plus
-``HORIZON_YEARS`` years, the latest plausible date for dates that may lie ahead).
+``contract.HORIZON_YEARS`` years, the latest plausible date for dates that may lie ahead).
+Severities follow the policy stated once in ``contract``: ``critical`` (BLOCKING) for what
+the contract quarantines, ``warning`` for checks beyond it.
 """
 
 from __future__ import annotations
@@ -32,123 +34,86 @@ REPO_ROOT = EXPECTATIONS_DIR.parent
 if str(REPO_ROOT) not in sys.path:  # run as a script: make `orchestration` importable
     sys.path.insert(0, str(REPO_ROOT))
 
-from orchestration.lib.contract import SOURCES, FileSpec, files_of  # noqa: E402
-from orchestration.lib.gx_validation import (  # noqa: E402
-    DELIVERY_DATE_PARAMETER,
-    HORIZON_DATE_PARAMETER,
+from orchestration.lib.contract import (  # noqa: E402
     HORIZON_YEARS,
+    LATEST_DELIVERY,
+    LATEST_HORIZON,
+    SOURCES,
+    WARNING,
+    Col,
+    Compare,
+    Condition,
+    FileSpec,
+    Implies,
+    InReference,
+    Matches,
+    OneOf,
+    Present,
+    files_of,
+    reference_values,
 )
 from orchestration.lib.national_id import AGE_BANDS  # noqa: E402
-from orchestration.lib.reference import account_codes  # noqa: E402
-
-# Suite parameters (``{"$PARAMETER": name}``), supplied per delivery by gx_validation.
-DELIVERY_DATE = DELIVERY_DATE_PARAMETER
-HORIZON_DATE = HORIZON_DATE_PARAMETER
 
 PERSON_KEY_REGEX = r"^[0-9a-f]{64}$"
 SEXES = ("F", "M")
 
-# Plausible bounds of each date column: (earliest, latest). The latest is a suite parameter:
-# events that cannot lie in the future end at the delivery date; dates that may lie ahead
-# (a tenancy's agreed end, an eviction date set by the bailiff) end at the horizon.
-# These are plausibility checks beyond the contract, so they carry severity "warning".
-EARLIEST_TENANCY = dt.date(1900, 1, 1)
-EARLIEST_EVENT = dt.date(1990, 1, 1)
-DATE_BOUNDS: dict[tuple[str, str, str], tuple[dt.date, str]] = {
-    ("boei", "tenancies", "fra_dato"): (EARLIEST_TENANCY, HORIZON_DATE),
-    ("boei", "tenancies", "til_dato"): (EARLIEST_TENANCY, HORIZON_DATE),
-    ("boei", "rent_ledger", "bokfort_dato"): (EARLIEST_EVENT, DELIVERY_DATE),
-    ("kemner", "petitions", "innsendt_dato"): (EARLIEST_EVENT, DELIVERY_DATE),
-    ("kemner", "petitions", "status_dato"): (EARLIEST_EVENT, DELIVERY_DATE),
-    ("kemner", "petitions", "nemnd_godkjent_dato"): (EARLIEST_EVENT, DELIVERY_DATE),
-    ("kemner", "notifications", "varsel_dato"): (EARLIEST_EVENT, DELIVERY_DATE),
-    ("namsfogd", "cases", "Mottatt"): (EARLIEST_EVENT, DELIVERY_DATE),
-    ("namsfogd", "cases", "Berammet"): (EARLIEST_EVENT, HORIZON_DATE),
-    ("namsfogd", "cases", "Utfall_dato"): (EARLIEST_EVENT, HORIZON_DATE),
-    ("prosjekt", "cases", "opprettet"): (EARLIEST_EVENT, DELIVERY_DATE),
-    ("prosjekt", "cases", "avsluttet"): (EARLIEST_EVENT, DELIVERY_DATE),
-}
-
-
 LATEST_TEXT = {
-    DELIVERY_DATE: "the delivery date",
-    HORIZON_DATE: f"the delivery date + {HORIZON_YEARS} years",
+    LATEST_DELIVERY: "the delivery date",
+    LATEST_HORIZON: f"the delivery date + {HORIZON_YEARS} years",
 }
+# Reversed comparisons, so that a column pair is always "A > B" or "A >= B" for GX.
+_FLIPPED = {"<": ">", "<=": ">="}
 
 
 def _param(name: str) -> dict:
     return {"$PARAMETER": name}
 
 
-def _rule_expectations(spec: FileSpec, rule_name: str) -> list:
-    """The GX form of a contract row rule (``RowRule.name``; executable form in ``rows.py``)."""
-    import great_expectations.expectations as gxe
+def _row_condition(when: OneOf):
+    """The GX 1.x row condition of an ``Implies``: the rows the rule speaks of."""
     from great_expectations.expectations.row_conditions import Column
 
-    meta = {"rule": f"contract rule {rule_name}"}
+    column = Column(when.column.name)
+    if len(when.values) == 1:
+        value = when.values[0]
+        return column != value if when.negated else column == value
+    return column.is_not_in(list(when.values)) if when.negated else column.is_in(list(when.values))
 
-    def positive(column: str) -> list:
-        return [gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, strict_min=True, meta=meta)]
 
-    def not_before(later: str, earlier: str) -> list:
-        return [
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A=later, column_B=earlier, or_equal=True, ignore_row_if="either_value_is_missing", meta=meta
-            )
-        ]
+def condition_expectations(condition: Condition, meta: dict, row_condition=None) -> list:
+    """The GX form of one condition of a contract rule (``contract.RowRule.checks``)."""
+    import great_expectations.expectations as gxe
 
-    rules = {
-        "household_size_at_least_one": lambda: [
-            gxe.ExpectColumnValuesToBeBetween(column="antall_personer", min_value=1, meta=meta)
-        ],
-        "children_fewer_than_persons": lambda: [
-            gxe.ExpectColumnValuesToBeBetween(column="antall_barn", min_value=0, meta=meta),
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="antall_personer", column_B="antall_barn", or_equal=False,
-                ignore_row_if="either_value_is_missing", meta=meta,
-            ),
-        ],
-        "rent_positive": lambda: positive("husleie"),
-        "end_not_before_start": lambda: not_before("til_dato", "fra_dato"),
-        "amount_sign_matches_posting_type": lambda: [
-            gxe.ExpectColumnValuesToBeBetween(
-                column="belop", min_value=0, strict_min=True, row_condition=Column("posttype") == "HUSLEIE", meta=meta
-            ),
-            gxe.ExpectColumnValuesToBeBetween(
-                column="belop", max_value=0, strict_max=True, row_condition=Column("posttype") != "HUSLEIE", meta=meta
-            ),
-        ],
-        "claim_positive": lambda: positive("krav_belop"),
-        "status_not_before_filing": lambda: not_before("status_dato", "innsendt_dato"),
-        "arrears_positive": lambda: positive("restanse_belop"),
-        "outcome_date_unless_pending": lambda: [
-            gxe.ExpectColumnValuesToNotBeNull(
-                column="Utfall_dato", row_condition=Column("Utfall") != "UNDER_BEHANDLING", meta=meta
-            )
-        ],
-        "children_not_negative": lambda: [
-            gxe.ExpectColumnValuesToBeBetween(column="barn_i_husstand", min_value=0, meta=meta)
-        ],
-        "closed_not_before_opened": lambda: not_before("avsluttet", "opprettet"),
-        "open_case_not_closed": lambda: [
-            gxe.ExpectColumnValuesToBeNull(
-                column="avsluttet", row_condition=Column("utfall") == "FORTSATT_I_ARBEID", meta=meta
-            )
-        ],
-        "account_code_six_digits": lambda: [
-            gxe.ExpectColumnValuesToMatchRegex(column="art", regex=r"^\d{6}$", meta=meta)
-        ],
-        "account_in_chart": lambda: [
-            gxe.ExpectColumnValuesToBeInSet(column="art", value_set=list(account_codes()), meta=meta)
-        ],
-        "amount_positive": lambda: positive("belop"),
-    }
-    if rule_name not in rules:
-        raise KeyError(
-            f"{spec.source}/{spec.name}: contract rule {rule_name!r} has no GX form; add it to "
-            "expectations/build_suites.py (_rule_expectations)"
-        )
-    return rules[rule_name]()
+    extra = {"row_condition": row_condition} if row_condition is not None else {}
+    if isinstance(condition, Implies):
+        return condition_expectations(condition.then, meta, _row_condition(condition.when))
+    if isinstance(condition, Compare):
+        left, op, right = condition.left, condition.op, condition.right
+        if isinstance(right, Col):
+            if op in _FLIPPED:
+                left, op, right = right, _FLIPPED[op], left
+            return [
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A=left.name, column_B=right.name, or_equal=op == ">=",
+                    ignore_row_if="either_value_is_missing", meta=meta, **extra,
+                )
+            ]
+        bound = {">": dict(min_value=right, strict_min=True), ">=": dict(min_value=right),
+                 "<": dict(max_value=right, strict_max=True), "<=": dict(max_value=right)}[op]
+        return [gxe.ExpectColumnValuesToBeBetween(column=left.name, meta=meta, **bound, **extra)]
+    if isinstance(condition, Present):
+        kind = gxe.ExpectColumnValuesToBeNull if condition.negated else gxe.ExpectColumnValuesToNotBeNull
+        return [kind(column=condition.column.name, meta=meta, **extra)]
+    if isinstance(condition, Matches):
+        return [gxe.ExpectColumnValuesToMatchRegex(column=condition.column.name, regex=condition.regex, meta=meta, **extra)]
+    if isinstance(condition, InReference):
+        return [gxe.ExpectColumnValuesToBeInSet(
+            column=condition.column.name, value_set=list(reference_values(condition)), meta=meta, **extra
+        )]
+    if isinstance(condition, OneOf):
+        kind = gxe.ExpectColumnValuesToNotBeInSet if condition.negated else gxe.ExpectColumnValuesToBeInSet
+        return [kind(column=condition.column.name, value_set=list(condition.values), meta=meta, **extra)]
+    raise TypeError(f"not a contract condition: {condition!r}")
 
 
 def file_expectations(spec: FileSpec) -> list:
@@ -158,12 +123,10 @@ def file_expectations(spec: FileSpec) -> list:
     expectations: list = []
     add = expectations.append
 
+    # Beyond the contract (a zero-row file is a valid delivery): a warning, never blocking.
     add(
         gxe.ExpectTableRowCountToBeBetween(
-            min_value=1,
-            # An incremental file may legitimately bring no new postings.
-            severity="critical" if spec.kind == "snapshot" else "warning",
-            meta={"rule": "the delivery loaded at least one row"},
+            min_value=1, severity=WARNING, meta={"rule": "the file holds at least one row (beyond the contract)"}
         )
     )
     for column in spec.columns:
@@ -195,14 +158,14 @@ def file_expectations(spec: FileSpec) -> list:
                     column=column.name, value_set=list(column.codes), meta={"rule": "code list"}
                 )
             )
-        if column.type == "date":
-            earliest, latest = DATE_BOUNDS[(spec.source, spec.stem, column.name)]
+        if column.plausible is not None:
+            earliest, latest = column.plausible
             add(
                 gxe.ExpectColumnValuesToBeBetween(
                     column=column.name,
                     min_value=earliest,
                     max_value=_param(latest),
-                    severity="warning",
+                    severity=WARNING,
                     meta={"rule": f"plausible date: from {earliest.isoformat()} to {LATEST_TEXT[latest]}"},
                 )
             )
@@ -211,12 +174,14 @@ def file_expectations(spec: FileSpec) -> list:
     else:
         add(gxe.ExpectCompoundColumnsToBeUnique(column_list=list(spec.key), meta={"rule": "key unique in the file"}))
     for rule in spec.rules:
-        expectations.extend(_rule_expectations(spec, rule.name))
+        meta = {"rule": f"contract rule {rule.name}: {rule.description}"}
+        for check in rule.checks:
+            expectations.extend(condition_expectations(check, meta))
     add(
         gxe.ExpectColumnValuesToBeBetween(
             column="delivery_date",
-            min_value=_param(DELIVERY_DATE),
-            max_value=_param(DELIVERY_DATE),
+            min_value=_param(LATEST_DELIVERY),
+            max_value=_param(LATEST_DELIVERY),
             meta={"rule": "every row belongs to the delivery validated"},
         )
     )
@@ -240,7 +205,7 @@ def build_suites(source: str) -> list[dict]:
                 "source": spec.source,
                 "file": spec.name,
                 "raw_table": f"raw/{spec.source}/{spec.stem}/<delivery_date>.parquet",
-                "contract": "shared/contracts/sources.md",
+                "contract": "docs/contracts/sources.md",
                 "generated_by": "expectations/build_suites.py",
             },
         )

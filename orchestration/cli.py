@@ -2,7 +2,9 @@
 
 - ``evictions setup``    build the dbt manifest and the Dagster instance folder;
 - ``evictions refresh``  run the whole asset graph through Dagster (in-process);
-- ``evictions sample``   write the synthetic sample landing zone (``--scale N`` for benchmarks).
+- ``evictions sample``   write the synthetic sample landing zone (``--scale N`` for benchmarks);
+- ``evictions generate`` rewrite what is derived from the contract's declaration (dbt staging,
+  GX suites); ``--check`` only compares and exits 1 when a file is out of date.
 """
 
 from __future__ import annotations
@@ -139,6 +141,42 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    """The artefacts derived from ``orchestration/lib/contract.py``: dbt staging files and GX suites."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    from expectations import build_suites
+    from orchestration.lib import contract, contract_dbt
+
+    problems = contract.declaration_problems()
+    if problems:
+        for problem in problems:
+            print(f"evictions: the contract declaration is inconsistent: {problem}", file=sys.stderr)
+        return 1
+    stale = [str(p.relative_to(REPO_ROOT)) for p in contract_dbt.stale_files()]
+    stale += [
+        str(build_suites.suite_path(source).relative_to(REPO_ROOT))
+        for source in contract.SOURCES
+        if not build_suites.suite_path(source).exists()
+        or build_suites.suite_path(source).read_text(encoding="utf-8") != build_suites.render(source)
+    ]
+    if args.check:
+        if stale:
+            print(
+                "evictions: out of date with the contract declaration: " + ", ".join(stale)
+                + "; run: uv run evictions generate",
+                file=sys.stderr,
+            )
+            return 1
+        _say("every derived file matches the contract declaration")
+        return 0
+    contract_dbt.write_generated()
+    build_suites.main([])
+    for path in stale:
+        _say(f"wrote {path}")
+    _say(f"{len(stale)} file(s) rewritten from the contract declaration")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="evictions", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -148,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", default=str(REPO_ROOT / "sample" / "landing"), help="landing-zone folder to write")
     sample.add_argument("--scale", type=int, default=1, help="multiply households, cases, petitions and postings")
     sample.set_defaults(func=cmd_sample)
+    generate = commands.add_parser("generate", help="rewrite the dbt staging files and GX suites from the contract")
+    generate.add_argument("--check", action="store_true", help="only compare; exit 1 when a file is out of date")
+    generate.set_defaults(func=cmd_generate)
     return parser
 
 

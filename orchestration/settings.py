@@ -1,6 +1,6 @@
 """Settings read from the environment, with defaults that run the bundled sample.
 
-``shared/contracts/published.md`` fixes the names; the README documents each one.
+``docs/contracts/published.md`` fixes the names; the README documents each one.
 """
 
 from __future__ import annotations

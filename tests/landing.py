@@ -8,18 +8,17 @@ from pathlib import Path
 
 import xlsxwriter
 
-FORMAT = {
-    ("boei", "tenancies.csv"): ("cp1252", ";"),
-    ("boei", "rent_ledger.csv"): ("cp1252", ";"),
-    ("regnskap", "ledger.csv"): ("cp1252", ";"),
-    ("kemner", "petitions.csv"): ("utf-8", ","),
-    ("kemner", "notifications.csv"): ("utf-8", ","),
-    ("prosjekt", "cases.csv"): ("utf-8-sig", ";"),
-}
+def _format(source: str, name: str) -> tuple[str, str]:
+    """(Python codec, separator) of a contract CSV file, from the contract's declaration."""
+    from orchestration.lib.contract import file_spec
+
+    spec = file_spec(source, name)
+    codec = "utf-8-sig" if spec.format.name == "csv_utf8_bom" else spec.format.encoding
+    return codec, spec.format.separator
 
 
 def csv_bytes(source: str, name: str, header: list[str], rows: list[list[str]]) -> bytes:
-    encoding, separator = FORMAT[(source, name)]
+    encoding, separator = _format(source, name)
     lines = [separator.join(header)] + [separator.join(_quote(v, separator) for v in row) for row in rows]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
 
@@ -57,9 +56,21 @@ def write_delivery(
     files: dict[str, bytes],
     rows: dict[str, int],
     manifest_overrides: dict | None = None,
+    complete: bool = True,
 ) -> Path:
+    """Write one delivery and its manifest.
+
+    With ``complete`` (the default) every file the contract requires in every delivery and
+    ``files`` lacks is added with a header and no data rows (a valid, empty full snapshot),
+    so a test can deliver just the file it is about.
+    """
     folder = landing / source / delivery_date
     folder.mkdir(parents=True, exist_ok=True)
+    if complete:
+        files, rows = dict(files), dict(rows)
+        for name, data in empty_files(source, folder).items():
+            if name not in files:
+                files[name], rows[name] = data, 0
     entries = []
     for name, data in files.items():
         (folder / name).write_bytes(data)
@@ -67,6 +78,22 @@ def write_delivery(
     manifest = {"source": source, "delivery_date": delivery_date, "files": entries, **(manifest_overrides or {})}
     (folder / "_manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder
+
+
+def empty_files(source: str, folder: Path) -> dict[str, bytes]:
+    """A header-only file for each file the contract requires in every delivery of ``source``."""
+    from orchestration.lib.contract import files_of
+
+    empty = {}
+    for spec in files_of(source):
+        if not spec.in_every_delivery:
+            continue
+        header = list(spec.column_names)
+        if spec.format.container == "xlsx":
+            empty[spec.name] = xlsx_bytes(folder, header, [], sheet=spec.sheet or "Sheet1")
+        else:
+            empty[spec.name] = csv_bytes(source, spec.name, header, [])
+    return empty
 
 
 # Synthetic national ids (month + 80), valid by mod-11: built, never typed in.

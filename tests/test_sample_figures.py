@@ -2,7 +2,7 @@
 
 Everything here is recomputed from the files in ``sample/landing`` with
 ``sample_contract_reader`` (written from sources.md alone); nothing imports the
-generator. Exact figures and shape facts: ``shared/reference/report-figures.md``.
+generator. Exact figures and shape facts: ``docs/reference/report-figures.md``.
 """
 
 from __future__ import annotations

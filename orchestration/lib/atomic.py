@@ -81,15 +81,46 @@ class StagedFile:
         self.temporary.unlink(missing_ok=True)
 
 
-def stage_parquet(data: pl.DataFrame | pa.Table, target: Path, **described: object) -> StagedFile:
-    """Write the file next to ``target``; ``commit()`` puts it in place, ``discard()`` drops it."""
+def make_private_dirs(folder: Path, root: Path) -> None:
+    """Create ``folder`` and every folder between it and ``root`` (included) owner-only (0700)."""
+    chain = [folder, *[p for p in folder.parents if p == root or root in p.parents]]
+    for path in reversed(chain):
+        path.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(path, 0o700)  # also when it existed with wider permissions
+
+
+def make_tree_private(root: Path) -> None:
+    """Every folder under ``root`` 0700 and every file 0600 (a warehouse from before the rule)."""
+    if not root.is_dir():
+        return
+    os.chmod(root, 0o700)
+    for folder, dirs, files in os.walk(root):
+        for name in dirs:
+            os.chmod(Path(folder) / name, 0o700)
+        for name in files:
+            os.chmod(Path(folder) / name, 0o600)
+
+
+def stage_parquet(
+    data: pl.DataFrame | pa.Table, target: Path, *, private_root: Path | None = None, **described: object
+) -> StagedFile:
+    """Write the file next to ``target``; ``commit()`` puts it in place, ``discard()`` drops it.
+
+    With ``private_root`` the file holds identities: it is created 0600 and every folder
+    from ``private_root`` down to it is 0700.
+    """
     table = data.to_arrow() if isinstance(data, pl.DataFrame) else data
     if described:
         table = with_descriptions(table, **described)  # type: ignore[arg-type]
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if private_root is not None:
+        make_private_dirs(target.parent, private_root)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(target)
     temporary = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex}"
     try:
+        if private_root is not None:
+            os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         pq.write_table(table, temporary, compression="zstd")
         with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
@@ -113,6 +144,7 @@ def write_text_atomic(text: str, target: Path) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
+        _fsync_dir(target.parent)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

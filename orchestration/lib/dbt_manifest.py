@@ -117,3 +117,22 @@ def models_in_schema(schema: str) -> list[str]:
 def descriptions(name: str) -> tuple[str, dict[str, str]]:
     node = model_node(name)
     return node.get("description", ""), {c: v.get("description", "") for c, v in node.get("columns", {}).items()}
+
+
+def upstream_source_tables(name: str) -> list[tuple[str, str]]:
+    """Every dbt source table (``(source, table)``) a model is built from, directly or not."""
+    nodes = load_manifest()["nodes"]
+    sources = load_manifest()["sources"]
+    seen: set[str] = set()
+    stack = [model_node(name)["unique_id"]]
+    found: set[tuple[str, str]] = set()
+    while stack:
+        unique_id = stack.pop()
+        if unique_id in seen:
+            continue
+        seen.add(unique_id)
+        if unique_id in sources:
+            found.add((sources[unique_id]["source_name"], sources[unique_id]["name"]))
+        elif unique_id in nodes:
+            stack.extend(nodes[unique_id].get("depends_on", {}).get("nodes", []))
+    return sorted(found)

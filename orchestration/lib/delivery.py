@@ -11,14 +11,17 @@ import codecs
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import struct
+import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from orchestration.lib.contract import FileSpec, files_of, raw_table_name
+from orchestration.lib.contract import FileSpec, files_of
 
 MANIFEST_NAME = "_manifest.json"
 _DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -132,6 +135,11 @@ def read_manifest(source: str, folder: Path) -> Delivery:
     names = [e.name for e in entries]
     if len(set(names)) != len(names):
         raise refuse("manifest lists a file twice")
+    # Every file of a source is in every delivery of it (sources.md), save the files that
+    # start in a later delivery: a manifest without one (even ``"files": []``) is incomplete.
+    unlisted = [spec.name for spec in files_of(source) if spec.in_every_delivery and spec.name not in names]
+    if unlisted:
+        raise refuse(f"manifest does not list {', '.join(unlisted)}: every delivery of {source!r} holds it")
     for name in names:
         # A symbolic link could point anywhere (another delivery, another person's data):
         # a delivered file is a regular file inside its delivery folder.
@@ -142,19 +150,51 @@ def read_manifest(source: str, folder: Path) -> Delivery:
     return Delivery(source, delivery_date, folder, tuple(entries))
 
 
-def transcode_and_verify(delivery: Delivery, spec: FileSpec, entry: ManifestEntry, scratch: Path) -> Path:
+@dataclass
+class Scratch:
+    """Nameless, owner-only temporary files for decoded copies of identified extracts.
+
+    A decoded copy (national ids, names) is an anonymous file: created with ``O_TMPFILE``
+    (or unlinked at once where the file system lacks it) inside an owner-only folder, mode
+    0600, readable through ``/proc/self/fd/<n>`` while this process holds it open. It has no
+    name in any folder at any moment, so neither a reader nor a kill at any moment can leave
+    one behind: the kernel frees it when the process ends. Use as a context manager.
+    """
+
+    folder: Path
+    _handles: list[BinaryIO] = field(default_factory=list)
+
+    def __enter__(self) -> Scratch:
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.folder, 0o700)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def new_file(self) -> tuple[BinaryIO, Path]:
+        handle = tempfile.TemporaryFile(mode="w+b", dir=self.folder)
+        os.fchmod(handle.fileno(), 0o600)
+        self._handles.append(handle)
+        return handle, Path(f"/proc/self/fd/{handle.fileno()}")
+
+    def close(self) -> None:
+        while self._handles:
+            self._handles.pop().close()
+
+
+def transcode_and_verify(delivery: Delivery, spec: FileSpec, entry: ManifestEntry, scratch: Scratch) -> Path:
     """Check the file's checksum and encoding in one streaming pass.
 
-    Returns a UTF-8 file polars can read: the original for UTF-8 sources, a
-    transcoded copy in ``scratch`` for Windows-1252 (DuckDB and polars read no cp1252).
+    Returns a UTF-8 file polars can read: the original for UTF-8 sources, a transcoded,
+    nameless copy in ``scratch`` for Windows-1252 (DuckDB and polars read no cp1252).
     xlsx files are checked for their checksum and for being a sane zip archive.
     """
     path = delivery.folder / entry.name
     digest = hashlib.sha256()
-    encoding = {"csv_cp1252": "cp1252", "csv_utf8": "utf-8", "csv_utf8_bom": "utf-8", "xlsx": None}[spec.format]
+    encoding = spec.format.encoding
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict") if encoding else None
-    target = scratch / f"{raw_table_name(spec)}.utf8.csv" if spec.format == "csv_cp1252" else None
-    out = target.open("w", encoding="utf-8", newline="") if target else None
+    out, target = scratch.new_file() if encoding == "cp1252" else (None, None)
     # Every byte string is "valid" Windows-1252 save five bytes, so a UTF-8 file delivered for a
     # Windows-1252 source would load with every æ, ø, å garbled (Ã¦, Ã¸, Ã¥). Real Windows-1252
     # Norwegian text is never valid UTF-8 (æøå are single bytes above 0x7F), so: refuse a
@@ -180,7 +220,7 @@ def transcode_and_verify(delivery: Delivery, spec: FileSpec, entry: ManifestEntr
                             f"not valid {encoding}: byte {offset + error.start} cannot be decoded", entry.name
                         ) from None
                     if out is not None:
-                        out.write(text)
+                        out.write(text.encode("utf-8"))
                 offset += len(chunk)
             if decoder is not None:
                 try:
@@ -188,7 +228,7 @@ def transcode_and_verify(delivery: Delivery, spec: FileSpec, entry: ManifestEntr
                 except UnicodeDecodeError:
                     raise delivery.refuse(f"not valid {encoding}: the file ends inside a character", entry.name) from None
                 if out is not None:
-                    out.write(tail)
+                    out.write(tail.encode("utf-8"))
             if utf8_probe is not None and non_ascii:
                 try:
                     utf8_probe.decode(b"", final=True)
@@ -196,12 +236,12 @@ def transcode_and_verify(delivery: Delivery, spec: FileSpec, entry: ManifestEntr
                     utf8_probe = None
     finally:
         if out is not None:
-            out.close()
+            out.flush()
     if digest.hexdigest() != entry.sha256:
         raise delivery.refuse("checksum does not match the manifest", entry.name)
     if utf8_probe is not None and non_ascii:
         raise delivery.refuse("not valid cp1252: the file is UTF-8 (its letters would be garbled)", entry.name)
-    if spec.format == "xlsx":
+    if spec.format.container == "xlsx":
         _check_xlsx_container(delivery, entry.name, path)
     return target or path
 

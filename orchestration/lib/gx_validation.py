@@ -6,7 +6,7 @@ This module re-checks the loaded raw tables of a delivery with the committed GX 
 values-free record of every run under ``quality/validations/`` and renders the auditors'
 Data Docs site at ``quality/data_docs/index.html`` from all recorded runs.
 
-Cost and safety rules (``shared/reference/stack-measurements.md``):
+Cost and safety rules (``docs/reference/stack-measurements.md``):
 
 - ``great_expectations`` is imported only inside functions (the import takes ~10 s);
   importing this module is cheap and never imports GX or Dagster.
@@ -42,14 +42,20 @@ from typing import Any
 
 import polars as pl
 
-from orchestration.lib.contract import SOURCES, FileSpec, files_of, raw_table_name
+from orchestration.lib.contract import (
+    HORIZON_YEARS,
+    LATEST_DELIVERY,
+    LATEST_HORIZON,
+    SOURCES,
+    FileSpec,
+    files_of,
+    raw_table_name,
+)
 from orchestration.settings import EXPECTATIONS_DIR
 
-
 # Suite parameters (``{"$PARAMETER": ...}`` in the suites), supplied per delivery.
-DELIVERY_DATE_PARAMETER = "delivery_date"
-HORIZON_DATE_PARAMETER = "horizon_date"
-HORIZON_YEARS = 10
+DELIVERY_DATE_PARAMETER = LATEST_DELIVERY
+HORIZON_DATE_PARAMETER = LATEST_HORIZON
 
 # Tables with more rows are validated on a deterministic sample of at most this many rows.
 # GX on pandas costs ~6.6 µs per row for 10 expectations here (our suites hold 12-46); polars

@@ -18,7 +18,6 @@ import datetime as dt
 import json
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,13 +26,22 @@ import fastexcel
 import polars as pl
 
 from orchestration.lib import atomic
-from orchestration.lib.contract import SOURCES, FileSpec, file_spec, files_of, raw_table_name
+from orchestration.lib.contract import (
+    QUARANTINE_SHARE_WARNING,
+    SOURCES,
+    VOLUME_DROP_WARNING_RATIO,
+    FileSpec,
+    file_spec,
+    files_of,
+    raw_table_name,
+)
 from orchestration.lib.delivery import (
     MANIFEST_NAME,
     MAX_MANIFEST_ROWS,
     Delivery,
     DeliveryRefused,
     ManifestEntry,
+    Scratch,
     read_manifest,
     ready_delivery_folders,
     transcode_and_verify,
@@ -67,6 +75,7 @@ AUDIT_SCHEMA = {
     "rows_quarantined": pl.Int64,
     "rows_collapsed": pl.Int64,
     "reason": pl.String,
+    "warnings": pl.String,
     "recorded_at": pl.String,
 }
 AUDIT_DESCRIPTIONS = {
@@ -79,6 +88,8 @@ AUDIT_DESCRIPTIONS = {
     "rows_quarantined": "Rows written to quarantine/ with a reason.",
     "rows_collapsed": "Rows identical to an earlier row (of the file, or an earlier delivery) loaded once.",
     "reason": "Why the delivery was refused or skipped.",
+    "warnings": "Checks beyond the contract that the file did not pass (never blocking): empty_file, "
+    "volume_drop (rows against the previous delivery), quarantine_share; '; '-separated.",
     "recorded_at": "When the warehouse recorded this row (UTC).",
 }
 
@@ -94,6 +105,7 @@ class AuditRow:
     rows_quarantined: int = 0
     rows_collapsed: int = 0
     reason: str | None = None
+    warnings: str | None = None
     recorded_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
 
@@ -106,6 +118,7 @@ class SourceIngestResult:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     rows_collapsed: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def deliveries(self) -> list[str]:
@@ -149,7 +162,8 @@ class IngestLog:
         atomic.write_text_atomic(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True), self.path)
 
     def audit_frame(self) -> pl.DataFrame:
-        frame = pl.DataFrame(self.audit, schema={k: pl.String if v == pl.Date else v for k, v in AUDIT_SCHEMA.items()})
+        rows = [{k: a.get(k) for k in AUDIT_SCHEMA} for a in self.audit]  # older logs lack newer columns
+        frame = pl.DataFrame(rows, schema={k: pl.String if v == pl.Date else v for k, v in AUDIT_SCHEMA.items()})
         return frame.with_columns(pl.col("delivery_date").str.to_date()).sort("source", "delivery_date", "file", "recorded_at")
 
 
@@ -189,7 +203,7 @@ def ensure_raw_schema_files(raw_dir: Path, source: str) -> None:
 def _read_strings(spec: FileSpec, path: Path, delivery: Delivery, entry: ManifestEntry) -> pl.DataFrame:
     """The file's data rows as strings, with the 1-based data-row number; header checked."""
     try:
-        if spec.format == "xlsx":
+        if spec.format.container == "xlsx":
             try:
                 frame = pl.read_excel(path, sheet_name=spec.sheet, engine="calamine", read_options={"dtypes": "string"})
             except ValueError as error:
@@ -199,7 +213,7 @@ def _read_strings(spec: FileSpec, path: Path, delivery: Delivery, entry: Manifes
         else:
             frame = pl.read_csv(
                 path,
-                separator="," if spec.format == "csv_utf8" else ";",
+                separator=spec.format.separator,
                 infer_schema=False,
                 quote_char='"',
                 raise_if_empty=False,
@@ -207,7 +221,9 @@ def _read_strings(spec: FileSpec, path: Path, delivery: Delivery, entry: Manifes
     except DeliveryRefused:
         raise
     except _UNREADABLE as error:
-        raise delivery.refuse(f"cannot be read as {spec.format}: {_reader_message(error)}", entry.name) from None
+        raise delivery.refuse(f"cannot be read as {spec.format.name}: {_reader_message(error)}", entry.name) from None
+    if spec.format.container == "xlsx":
+        frame = _without_trailing_empty_rows(frame)
 
     header = [c.strip() for c in frame.columns]
     frame.columns = header
@@ -234,6 +250,17 @@ def _read_strings(spec: FileSpec, path: Path, delivery: Delivery, entry: Manifes
     if frame.height != entry.rows:
         raise delivery.refuse(f"the file has {frame.height} data rows, the manifest says {entry.rows}", entry.name)
     return frame.select(expected).with_row_index(ROW_NUMBER, offset=1).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
+
+
+def _without_trailing_empty_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """A sheet's trailing empty rows are not data rows (sources.md: the manifest does not count them)."""
+    if frame.is_empty() or not frame.columns:
+        return frame
+    filled = frame.select(
+        pl.any_horizontal(pl.col(c).str.strip_chars().fill_null("").str.len_chars() > 0 for c in frame.columns)
+    ).to_series()
+    last = filled.arg_true()
+    return frame.head(int(last[-1]) + 1 if len(last) else 0)
 
 
 def _drop_postings_loaded_before(
@@ -286,7 +313,7 @@ class CheckedFile:
 
 
 def _validate_delivery(
-    delivery: Delivery, raw_dir: Path, quarantine_dir: Path, scratch: Path, pseudonym_key: str, run_id: str | None
+    delivery: Delivery, raw_dir: Path, quarantine_dir: Path, scratch: Scratch, pseudonym_key: str, run_id: str | None
 ) -> dict[str, CheckedFile]:
     """Validate every file of the delivery and stage its tables; nothing is visible until committed.
 
@@ -318,7 +345,9 @@ def _validate_delivery(
             )
             if validated.quarantined.height:
                 target = quarantine_path(quarantine_dir, spec, delivery.delivery_date)
-                checked.staged.append(atomic.stage_parquet(validated.quarantined, target, **meta))
+                checked.staged.append(
+                    atomic.stage_parquet(validated.quarantined, target, private_root=quarantine_dir, **meta)
+                )
             del strings, validated
     except BaseException:
         for checked in results.values():
@@ -348,9 +377,10 @@ def ingest_source(
     log = IngestLog(ingest_log_path(warehouse_dir, source))
     result = SourceIngestResult(source)
     ensure_raw_schema_files(raw_dir, source)
-    # Scratch folders hold transcoded copies of the extracts (national ids, names). A killed
-    # ingest of this source leaves its folder behind: remove it before anything else. Only
-    # this source's folders: other sources may be ingesting in parallel processes.
+    # quarantine/ holds national ids and names: owner-only, also in a warehouse from before.
+    atomic.make_tree_private(quarantine_dir / source)
+    # Earlier versions transcoded into named scratch folders, which a kill left behind: remove
+    # them. Only this source's: other sources may be ingesting in parallel processes.
     for stale in state_dir.glob(f"{_scratch_prefix(source)}*"):
         shutil.rmtree(stale, ignore_errors=True)
 
@@ -389,10 +419,8 @@ def ingest_source(
                 continue
 
             progress(f"{source}/{delivery_date}: validating {', '.join(e.name for e in delivery.files)}")
-            with tempfile.TemporaryDirectory(dir=state_dir, prefix=_scratch_prefix(source)) as scratch_name:
-                validated = _validate_delivery(
-                    delivery, raw_dir, quarantine_dir, Path(scratch_name), pseudonym_key, run_id
-                )
+            with Scratch(state_dir / "scratch") as scratch:
+                validated = _validate_delivery(delivery, raw_dir, quarantine_dir, scratch, pseudonym_key, run_id)
                 # Every file is acceptable: now (and only now) put the delivery in place.
                 audit_rows = []
                 for name, checked in validated.items():
@@ -400,14 +428,17 @@ def ingest_source(
                         staged.commit()
                     if not checked.quarantined:
                         quarantine_path(quarantine_dir, checked.spec, delivery_date).unlink(missing_ok=True)
+                    warnings = file_warnings(checked, _previous_rows_loaded(log, source, name, delivery_date))
                     audit_rows.append(
                         AuditRow(
                             source, delivery_date, name, "loaded", checked.rows,
                             rows_loaded=checked.loaded,
                             rows_quarantined=checked.quarantined,
                             rows_collapsed=checked.collapsed,
+                            warnings="; ".join(warnings) or None,
                         )
                     )
+                    result.warnings += [f"{source}/{delivery_date}/{name}: {w}" for w in warnings]
                     result.rows_loaded += checked.loaded
                     result.rows_quarantined += checked.quarantined
                     result.rows_collapsed += checked.collapsed
@@ -432,6 +463,33 @@ def ingest_source(
                 _remove_unrecorded(raw_dir, quarantine_dir, source, delivery_date)
         log.save()
     return result
+
+
+def file_warnings(checked: CheckedFile, previous_rows_loaded: int | None) -> list[str]:
+    """The checks beyond the contract (severity WARNING, see ``contract``): reported, never blocking."""
+    found = []
+    if checked.rows == 0:
+        found.append("empty_file: the file holds no data rows (valid under the contract)")
+    if (
+        checked.spec.kind == "snapshot"
+        and previous_rows_loaded
+        and checked.loaded < VOLUME_DROP_WARNING_RATIO * previous_rows_loaded
+    ):
+        found.append(f"volume_drop: {checked.loaded} rows loaded, {previous_rows_loaded} in the previous delivery")
+    if checked.rows and checked.quarantined / checked.rows > QUARANTINE_SHARE_WARNING:
+        found.append(
+            f"quarantine_share: {checked.quarantined} of {checked.rows} rows quarantined "
+            f"({100 * checked.quarantined / checked.rows:.1f} % > {100 * QUARANTINE_SHARE_WARNING:g} %)"
+        )
+    return found
+
+
+def _previous_rows_loaded(log: IngestLog, source: str, file: str, delivery_date: str) -> int | None:
+    earlier = [
+        a for a in log.audit
+        if a["source"] == source and a["file"] == file and a["status"] == "loaded" and a["delivery_date"] < delivery_date
+    ]
+    return max(earlier, key=lambda a: (a["delivery_date"], a["recorded_at"]))["rows_loaded"] if earlier else None
 
 
 def _scratch_prefix(source: str) -> str:
@@ -484,7 +542,7 @@ def write_ingest_audit(warehouse_dir: Path, run_id: str | None = None) -> pl.Dat
 
 
 
-def read_identified(landing_dir: Path, source: str, file_name: str, scratch: Path) -> pl.DataFrame:
+def read_identified(landing_dir: Path, source: str, file_name: str, scratch: Scratch) -> pl.DataFrame:
     """The valid rows of the latest ready delivery of a file, typed, WITH national id and name.
 
     Only for the identified operational lists under ``restricted/``: the same checks as

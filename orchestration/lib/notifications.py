@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -32,6 +31,7 @@ from pathlib import Path
 import polars as pl
 
 from orchestration.lib.atomic import write_text_atomic
+from orchestration.lib.delivery import Scratch
 from orchestration.lib.ingest import read_identified
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -72,12 +72,15 @@ def to_csv(frame: pl.DataFrame) -> str:
     return buffer.getvalue()
 
 
-def build_lists(landing_dir: Path, households: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """District → its list, priority households first, then the oldest notice or petition."""
-    with tempfile.TemporaryDirectory(prefix="evictions-restricted-") as scratch:
-        notifications = read_identified(landing_dir, "kemner", "notifications.csv", Path(scratch))
-        petitions = read_identified(landing_dir, "kemner", "petitions.csv", Path(scratch))
-        tenancies = read_identified(landing_dir, "boei", "tenancies.csv", Path(scratch))
+def build_lists(landing_dir: Path, households: pl.DataFrame, scratch_dir: Path) -> dict[str, pl.DataFrame]:
+    """District → its list, priority households first, then the oldest notice or petition.
+
+    ``scratch_dir`` (owner-only) holds the nameless decoded copies of Windows-1252 files.
+    """
+    with Scratch(scratch_dir) as scratch:
+        notifications = read_identified(landing_dir, "kemner", "notifications.csv", scratch)
+        petitions = read_identified(landing_dir, "kemner", "petitions.csv", scratch)
+        tenancies = read_identified(landing_dir, "boei", "tenancies.csv", scratch)
     return lists_from_frames(notifications, petitions, tenancies, households)
 
 
@@ -181,6 +184,6 @@ def write_notification_lists(settings, households: pl.DataFrame) -> dict[str, pl
     otherwise write nothing and return None."""
     if not settings.write_restricted:
         return None
-    lists = build_lists(settings.landing_dir, households)
+    lists = build_lists(settings.landing_dir, households, settings.state_dir / "scratch")
     write_lists(settings.restricted_dir, lists)
     return lists

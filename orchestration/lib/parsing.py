@@ -15,7 +15,7 @@ from typing import Literal
 
 import polars as pl
 
-AmountStyle = Literal["decimal_comma", "decimal_point", "either"]
+AmountStyle = Literal["decimal_comma", "decimal_comma_plain", "decimal_point", "either"]
 DateStyle = Literal["dmy", "iso"]
 
 AMOUNT_TYPE = pl.Decimal(12, 2)
@@ -30,6 +30,8 @@ _STYLED_COMMA_AMOUNT = (
     rf"(?:\([ \u00a0]*(?P<in_parentheses>{_COMMA_NUMBER})[ \u00a0]*\)|(?P<signed>-?{_COMMA_NUMBER}))$"
 )
 _POINT_NUMBER = r"^-?\d+(?:\.\d{1,2})?$"
+# bbl: a decimal comma and nothing else (no kr, no grouping, no parentheses).
+_PLAIN_COMMA_NUMBER = r"^-?\d+(?:,\d{1,2})?$"
 _INT = r"^[+-]?\d{1,18}$"
 _DMY = r"^\d{2}\.\d{2}\.\d{4}$"
 _ISO = r"^\d{4}-\d{2}-\d{2}$"
@@ -38,6 +40,16 @@ _ISO = r"^\d{4}-\d{2}-\d{2}$"
 def blank_to_null(expr: pl.Expr) -> pl.Expr:
     """Trim surrounding spaces; an empty field is null (the contract's "empty = null")."""
     return expr.str.strip_chars(_SPACES).replace("", None)
+
+
+def text(expr: pl.Expr) -> pl.Expr:
+    """A text value, trimmed; null when empty, and when it holds a NUL character.
+
+    A NUL byte is valid UTF-8 but no source system writes one in a value: it is a broken
+    export, and it would cut the value short in C-based readers downstream.
+    """
+    trimmed = blank_to_null(expr)
+    return pl.when(trimmed.str.contains("\x00", literal=True)).then(None).otherwise(trimmed)
 
 
 def _comma_amount(text: pl.Expr) -> pl.Expr:
@@ -70,6 +82,10 @@ def amount(expr: pl.Expr, style: AmountStyle) -> pl.Expr:
         return _comma_amount(text)
     if style == "decimal_point":
         return _point_amount(text)
+    if style == "decimal_comma_plain":
+        return pl.when(text.str.contains(_PLAIN_COMMA_NUMBER)).then(
+            text.str.replace(",", ".", literal=True).cast(AMOUNT_TYPE, strict=False)
+        )
     return pl.coalesce(_comma_amount(text), _point_amount(text))
 
 
@@ -93,10 +109,10 @@ def code(expr: pl.Expr, codes: tuple[str, ...], case_insensitive: bool) -> pl.Ex
     return pl.when(text.is_in(list(codes))).then(text).otherwise(None)
 
 
-def code_list(expr: pl.Expr, codes: tuple[str, ...]) -> tuple[pl.Expr, pl.Expr]:
+def code_list(expr: pl.Expr, codes: tuple[str, ...], separator: str = "|") -> tuple[pl.Expr, pl.Expr]:
     """A ``|``-separated list of codes: (parsed list, true when every element is a known code)."""
     text = blank_to_null(expr)
-    parts = text.str.split("|").list.eval(pl.element().str.strip_chars(_SPACES))
+    parts = text.str.split(separator).list.eval(pl.element().str.strip_chars(_SPACES))
     all_known = parts.list.eval(pl.element().is_in(list(codes))).list.all()
     return parts, text.is_null() | all_known
 

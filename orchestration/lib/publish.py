@@ -64,6 +64,32 @@ def export(
     return exported
 
 
+def undelivered_inputs(names: Sequence[str], raw_dir: Path) -> dict[str, list[str]]:
+    """Per table, the contract files it is built from that have no delivery yet (``source/file``).
+
+    A figure over a source that has not delivered is unknown, not zero: such a table is
+    published with no row (``withhold_unknown``) and says why in its metadata.
+    """
+    from orchestration.lib.contract import files_of
+    from orchestration.lib.dbt_manifest import upstream_source_tables
+
+    found = {}
+    for name in names:
+        missing = []
+        for source, stem in upstream_source_tables(name):
+            spec = next((s for s in files_of(source) if s.stem == stem), None)
+            if spec is not None and not any((raw_dir / source / stem).glob("[0-9]*.parquet")):
+                missing.append(f"{source}/{spec.name}")
+        if missing:
+            found[name] = missing
+    return found
+
+
+def withhold_unknown(tables: dict[str, pa.Table], undelivered: dict[str, list[str]]) -> dict[str, pa.Table]:
+    """Tables built from a file with no delivery yet keep their columns and hold no row."""
+    return {name: table.slice(0, 0) if name in undelivered else table for name, table in tables.items()}
+
+
 @dataclass(frozen=True)
 class StatisticsPublication:
     exported: list[Exported]
@@ -79,9 +105,11 @@ def publish_statistics(
     deliveries: Sequence[str],
     run_id: str | None,
     revised_at: dt.datetime | None = None,
+    undelivered: dict[str, list[str]] | None = None,
 ) -> StatisticsPublication:
     """The statistics tables (dbt's, before disclosure control) to ``published/``.
 
+    0. A table built from a file with no delivery yet holds no row (unknown, not zero).
     1. Disclosure control on every table (``orchestration.lib.disclosure``); an unsafe
        table raises before anything is written.
     2. The revision log compares each protected table with the file still published.
@@ -92,6 +120,8 @@ def publish_statistics(
     from orchestration.lib import revisions
     from orchestration.lib.disclosure import protect_tables, rule_for, suppressed_cells
 
+    undelivered = undelivered or {}
+    tables = withhold_unknown(tables, undelivered)
     protected = protect_tables(tables, threshold)
     row_keys = {name: revisions.row_key_for(name) for name in tables}
     found = revisions.revisions_before_publishing(
@@ -110,6 +140,8 @@ def publish_statistics(
                 "derived_from_previous": dict(rule.derived_from_previous) if rule else {},
                 "suppressed_cells": suppressed_cells(tables[name], protected[name]),
             },
+            # Why the table holds no row: the files it is built from that have not been delivered.
+            "not_yet_delivered": undelivered.get(name, []),
         }
     exported = export(protected, published_dir, deliveries=list(deliveries), run_id=run_id, extra_metadata=extra)
     log = revisions.append(published_dir, found, deliveries=deliveries, run_id=run_id)

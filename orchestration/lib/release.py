@@ -191,6 +191,11 @@ class PublishedTable:
         return self.frame[column][row] is None and (column in guarded or not guarded)
 
     @property
+    def not_yet_delivered(self) -> list[str]:
+        """The files the table is built from that have no delivery yet (then it holds no row)."""
+        return list(self.document.get("not_yet_delivered") or [])
+
+    @property
     def threshold(self) -> int | None:
         return (self.document.get("disclosure") or {}).get("threshold")
 
@@ -635,6 +640,14 @@ def _as_float(value: object) -> float | None:
 
 
 def table_html(table: PublishedTable, labels: Labels, *, columns: Sequence[str] | None = None) -> str:
+    if table.not_yet_delivered:
+        title = TABLE_TITLES.get(table.name, table.name.replace("_", " ").capitalize())
+        return (
+            f'<div class="table-block" id="table-{e(table.name)}"><p class="note unknown"><strong>{e(title)}</strong> '
+            f"(<code>published/{e(table.name)}.parquet</code>): not yet known. It is built from "
+            f"{e(', '.join(table.not_yet_delivered))}, which has not been delivered yet; the table holds no row "
+            "until it is, rather than showing zeros.</p></div>"
+        )
     frame = table.frame
     shown = [c for c in (columns or frame.columns) if c != SUPPRESSED and c in frame.columns]
     header = []
@@ -1182,9 +1195,9 @@ def write_release(
 ) -> Release:
     """Build the page from the Parquet files in ``published_dir`` and write it atomically."""
     if sources is None:
-        from orchestration.lib.contract import SOURCES
+        from orchestration.lib.contract import EVICTION_SOURCES
 
-        sources = SOURCES
+        sources = EVICTION_SOURCES
     tables = load_published(published_dir)
     log = load_revisions(published_dir)
     deliveries = sorted({d for t in tables.values() for d in t.deliveries})

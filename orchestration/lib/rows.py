@@ -16,24 +16,25 @@ from dataclasses import dataclass
 import polars as pl
 
 from orchestration.lib import parsing
-from orchestration.lib.contract import FileSpec
+from orchestration.lib.contract import (
+    Col,
+    Compare,
+    Condition,
+    FileSpec,
+    Implies,
+    InReference,
+    Matches,
+    OneOf,
+    Present,
+    reference_values,
+)
 from orchestration.lib.national_id import parse_national_ids
 from orchestration.lib.pseudonym import person_keys
-from orchestration.lib.reference import account_codes
 
 ROW_NUMBER = "row_number"
 REASON = "reason"
 _PARSED = "__parsed__"
 _REASONS = "__reasons__"
-
-AMOUNT_STYLES: dict[str, parsing.AmountStyle] = {
-    "csv_cp1252": "decimal_comma",
-    "csv_utf8": "decimal_point",
-    # Excel's "CSV UTF-8" follows the locale: Norwegian Excel writes a decimal comma.
-    "csv_utf8_bom": "either",
-    "xlsx": "either",
-}
-
 
 @dataclass
 class ValidatedFile:
@@ -62,16 +63,16 @@ def _parse_expr(spec: FileSpec, column_name: str) -> pl.Expr:
     if column.type == "int":
         return parsing.integer(raw)
     if column.type == "amount":
-        return parsing.amount(raw, AMOUNT_STYLES[spec.format])
+        return parsing.amount(raw, spec.format.amount_style)
     if column.type == "date":
-        if spec.format == "xlsx":
+        if spec.format.date_style == "excel_or_dmy":
             return _xlsx_date(raw)
-        return parsing.date(raw, "iso" if spec.format == "csv_utf8" else "dmy")
+        return parsing.date(raw, spec.format.date_style)
     if column.type == "code":
         return parsing.code(raw, column.codes, column.case_insensitive)
     if column.type == "codes":
-        return parsing.code_list(raw, column.codes)[0]
-    return parsing.blank_to_null(raw)
+        return parsing.code_list(raw, column.codes, spec.format.list_separator)[0]
+    return parsing.text(raw)
 
 
 def _value_reason(spec: FileSpec, column_name: str) -> pl.Expr:
@@ -80,7 +81,7 @@ def _value_reason(spec: FileSpec, column_name: str) -> pl.Expr:
     present = parsing.blank_to_null(pl.col(column_name)).is_not_null()
     parsed = pl.col(_parsed(column_name))
     if column.type == "codes":
-        bad = present & ~parsing.code_list(pl.col(column_name), column.codes)[1]
+        bad = present & ~parsing.code_list(pl.col(column_name), column.codes, spec.format.list_separator)[1]
     else:
         bad = present & parsed.is_null()
     kind = {"code": "unknown_code", "codes": "unknown_code"}.get(column.type, "unparseable")
@@ -90,39 +91,44 @@ def _value_reason(spec: FileSpec, column_name: str) -> pl.Expr:
     return reason
 
 
+def condition_expr(condition: Condition, value: Callable[[str], pl.Expr]) -> pl.Expr:
+    """A contract condition (``orchestration.lib.contract``) as a polars expression.
+
+    ``value(name)`` gives the parsed value of a column. The result is null where the
+    condition reads a missing value; callers treat null as "not judged".
+    """
+    if isinstance(condition, Compare):
+        left = value(condition.left.name)
+        right = value(condition.right.name) if isinstance(condition.right, Col) else pl.lit(condition.right)
+        return {">": left > right, ">=": left >= right, "<": left < right, "<=": left <= right}[condition.op]
+    if isinstance(condition, OneOf):
+        inside = value(condition.column.name).is_in(list(condition.values))
+        return ~inside if condition.negated else inside
+    if isinstance(condition, Present):
+        present = value(condition.column.name).is_not_null()
+        return ~present if condition.negated else present
+    if isinstance(condition, Matches):
+        return value(condition.column.name).str.contains(condition.regex)
+    if isinstance(condition, InReference):
+        return value(condition.column.name).is_in(list(reference_values(condition)))
+    if isinstance(condition, Implies):
+        return pl.when(condition_expr(condition.when, value)).then(condition_expr(condition.then, value)).otherwise(True)
+    raise TypeError(f"not a contract condition: {condition!r}")
+
+
 def _rule_checks(spec: FileSpec) -> dict[str, pl.Expr]:
-    """Executable form of each ``RowRule``: an expression that is false when the rule is broken.
+    """Each ``RowRule`` of the file: an expression that is false when the rule is broken.
 
     A rule over a missing value is not judged (the missing value has its own reason).
     """
 
-    def p(name: str) -> pl.Expr:
+    def parsed(name: str) -> pl.Expr:
         return pl.col(_parsed(name))
 
-    zero = pl.lit(0).cast(parsing.AMOUNT_TYPE)
-    checks: dict[str, Callable[[], pl.Expr]] = {
-        "household_size_at_least_one": lambda: p("antall_personer") >= 1,
-        "children_fewer_than_persons": lambda: (p("antall_barn") >= 0) & (p("antall_barn") < p("antall_personer")),
-        "rent_positive": lambda: p("husleie") > zero,
-        "end_not_before_start": lambda: p("til_dato") >= p("fra_dato"),
-        "amount_sign_matches_posting_type": lambda: pl.when(p("posttype") == "HUSLEIE")
-        .then(p("belop") > zero)
-        .otherwise(p("belop") < zero),
-        "claim_positive": lambda: p("krav_belop") > zero,
-        "status_not_before_filing": lambda: p("status_dato") >= p("innsendt_dato"),
-        "arrears_positive": lambda: p("restanse_belop") > zero,
-        "outcome_date_unless_pending": lambda: (p("Utfall") == "UNDER_BEHANDLING") | p("Utfall_dato").is_not_null(),
-        "children_not_negative": lambda: p("barn_i_husstand") >= 0,
-        "closed_not_before_opened": lambda: p("avsluttet") >= p("opprettet"),
-        "open_case_not_closed": lambda: (p("utfall") != "FORTSATT_I_ARBEID") | p("avsluttet").is_null(),
-        "account_code_six_digits": lambda: p("art").str.contains(r"^\d{6}$"),
-        "account_in_chart": lambda: p("art").is_in(account_codes()),
-        "amount_positive": lambda: p("belop") > zero,
+    return {
+        rule.name: pl.all_horizontal(condition_expr(check, parsed).fill_null(True) for check in rule.checks)
+        for rule in spec.rules
     }
-    missing = [rule.name for rule in spec.rules if rule.name not in checks]
-    if missing:
-        raise KeyError(f"no executable check for rules {missing} of {spec.source}/{spec.name}")
-    return {rule.name: checks[rule.name]() for rule in spec.rules}
 
 
 def _identities(values: pl.Series, pseudonym_key: str) -> pl.DataFrame:
@@ -211,7 +217,7 @@ def validate_rows(
         )
 
     for name, check in _rule_checks(spec).items():
-        reasons.append(pl.when(check.fill_null(True).not_()).then(pl.lit(f"rule:{name}")))
+        reasons.append(pl.when(check.not_()).then(pl.lit(f"rule:{name}")))
 
     # Two different rows with the same key: neither can be trusted, both are quarantined.
     key_text = [parsing.blank_to_null(pl.col(k)) for k in spec.key]

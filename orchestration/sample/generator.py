@@ -5,7 +5,7 @@ and cases are drawn from fixed random seeds, and every national id is a syntheti
 test number (month + 80), so nothing here can point to a real person. Only the
 project's accounts (chapter 6 of the 2008 report) are copied from the report.
 
-What the sample guarantees (``shared/reference/report-figures.md``):
+What the sample guarantees (``docs/reference/report-figures.md``):
 
 * The latest delivery of each source reproduces the report's exact figures
   (Tables 1 and 2, 963 households, 45 evictions, the accounts), times ``scale``.

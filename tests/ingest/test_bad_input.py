@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from orchestration.lib.ingest import ingest_source, write_ingest_audit
+from orchestration.lib.ingest import IngestLog, ingest_log_path, ingest_source, write_ingest_audit
 from tests.landing import csv_bytes, synthetic_national_id, write_delivery, xlsx_bytes
 
 KEY = "test-key"
@@ -84,10 +84,22 @@ def _assert_refused(result, warehouse: Path, source: str, file: str, reason_part
 def test_manifest_lists_a_missing_file(zones):
     landing, warehouse = zones
     folder = deliver_tenancies(landing, [tenancy()])
-    manifest = json.loads((folder / "_manifest.json").read_text())
-    manifest["files"].append({"name": "rent_ledger.csv", "rows": 1, "sha256": "0" * 64})
-    (folder / "_manifest.json").write_text(json.dumps(manifest))
+    (folder / "rent_ledger.csv").unlink()
     _assert_refused(run("boei", landing, warehouse), warehouse, "boei", "rent_ledger.csv", "missing")
+
+
+@pytest.mark.parametrize("listed", [[], ["tenancies.csv"]])
+def test_manifest_that_omits_a_file_of_every_delivery_is_refused(zones, listed):
+    """An empty ``files`` list (or one without rent_ledger.csv) is an incomplete delivery, not a loaded one."""
+    landing, warehouse = zones
+    folder = deliver_tenancies(landing, [tenancy()])
+    manifest = json.loads((folder / "_manifest.json").read_text())
+    manifest["files"] = [f for f in manifest["files"] if f["name"] in listed]
+    (folder / "_manifest.json").write_text(json.dumps(manifest))
+    result = run("boei", landing, warehouse)
+    _assert_refused(result, warehouse, "boei", "_manifest.json", "does not list")
+    assert "rent_ledger.csv" in str(result.refused[0])
+    assert IngestLog(ingest_log_path(warehouse, "boei")).loaded_dates("boei") == []
 
 
 def test_row_count_mismatch(zones):

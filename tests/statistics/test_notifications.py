@@ -93,7 +93,7 @@ def households() -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def lists(landing, households) -> dict[str, pl.DataFrame]:
-    return build_lists(landing, households)
+    return build_lists(landing, households, landing.parent / "scratch")
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -6,19 +6,11 @@ import polars as pl
 import dagster as dg
 
 from orchestration.defs.resources import WarehouseResource, preview_markdown
-from orchestration.lib.contract import SOURCES, files_of
+from orchestration.lib.contract import SOURCE_SYSTEMS, SOURCES, files_of
 from orchestration.lib.ingest import ingest_source, raw_path, write_ingest_audit
 from orchestration.lib.locking import warehouse_lock
 
 RAW_GROUP = "raw"
-
-SOURCE_SYSTEMS = {
-    "boei": "the municipal housing register (BOEI)",
-    "kemner": "the municipal collector (Kemneren)",
-    "namsfogd": "the bailiff (Namsfogden)",
-    "prosjekt": "the project's case register",
-    "regnskap": "the municipal accounts",
-}
 
 # Transient I/O (a network share hiccup) is worth a retry; a refused delivery is not.
 INGEST_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)

@@ -104,6 +104,7 @@ def build_published_asset() -> dg.AssetsDefinition:
             threshold=settings.suppression_threshold,
             deliveries=deliveries,
             run_id=context.run_id,
+            undelivered=publish.undelivered_inputs(names, settings.raw_dir),
         )
         revised = published.revisions
         context.log.info(

@@ -1,3 +1,5 @@
+-- Generated from orchestration/lib/contract.py by `uv run evictions generate`: do not edit.
+-- boei/tenancies.csv: One row per tenancy in the municipal housing register.
 with
 
 source as (
@@ -9,12 +11,9 @@ source as (
 renamed as (
 
     select
-        -- keys
         cast(leieforhold_id as bigint) as tenancy_id,
         cast(bolig_id as varchar) as dwelling_id,
         cast(person_key as varchar) as person_key,
-
-        -- values
         cast(bydel as varchar) as district,
         cast(boligtype as varchar) as dwelling_type_code,
         cast(antall_personer as integer) as household_size,
@@ -24,8 +23,6 @@ renamed as (
         cast(til_dato as date) as end_date,
         cast(sex as varchar) as sex,
         cast(age_band as varchar) as age_band,
-
-        -- metadata
         cast(delivery_date as date) as delivery_date,
         cast(row_number as bigint) as source_row_number
 

@@ -1,3 +1,5 @@
+-- Generated from orchestration/lib/contract.py by `uv run evictions generate`: do not edit.
+-- prosjekt/cases.csv: One row per household the project mapped.
 with
 
 source as (
@@ -9,14 +11,10 @@ source as (
 renamed as (
 
     select
-        -- keys
         cast(sak_id as varchar) as case_id,
         cast(leieforhold_id as bigint) as tenancy_id,
         cast(person_key as varchar) as person_key,
-
-        -- values
         cast(opprettet as date) as opened_date,
-        cast(avsluttet as date) as closed_date,
         cast(sosialtjeneste as varchar) as district,
         cast(kjent_sosialtjenesten as varchar) as known_to_social_service_code,
         cast(barn_i_husstand as integer) as children_count,
@@ -25,10 +23,9 @@ renamed as (
         cast(utfall as varchar) as outcome_code,
         cast(losning as varchar) as solution_code,
         cast(tiltak as varchar[]) as action_codes,
+        cast(avsluttet as date) as closed_date,
         cast(sex as varchar) as sex,
         cast(age_band as varchar) as age_band,
-
-        -- metadata
         cast(delivery_date as date) as delivery_date,
         cast(row_number as bigint) as source_row_number
 

@@ -1,3 +1,5 @@
+-- Generated from orchestration/lib/contract.py by `uv run evictions generate`: do not edit.
+-- regnskap/ledger.csv: The project's accounts, one row per account line.
 with
 
 source as (
@@ -9,14 +11,9 @@ source as (
 renamed as (
 
     select
-        -- keys
         cast(art as varchar) as account,
-
-        -- values
         cast(tekst as varchar) as account_text,
         cast(belop as decimal(12, 2)) as amount_nok,
-
-        -- metadata
         cast(delivery_date as date) as delivery_date,
         cast(row_number as bigint) as source_row_number
 
