@@ -17,6 +17,16 @@ def _format(source: str, name: str) -> tuple[str, str]:
     return codec, spec.format.separator
 
 
+def _csv_formats() -> dict[tuple[str, str], tuple[str, str]]:
+    from orchestration.lib.contract import FILES
+
+    return {(s.source, s.name): _format(s.source, s.name) for s in FILES if s.format.container == "csv"}
+
+
+# (source, file) -> (Python codec, separator) of every contract CSV file.
+FORMAT = _csv_formats()
+
+
 def csv_bytes(source: str, name: str, header: list[str], rows: list[list[str]]) -> bytes:
     encoding, separator = _format(source, name)
     lines = [separator.join(header)] + [separator.join(_quote(v, separator) for v in row) for row in rows]

@@ -18,7 +18,13 @@ MIN_NAME_LENGTH = 5
 
 
 def landing_people(landing: Path) -> tuple[set[str], set[str]]:
-    """Every 11-digit number (also in rows no reader would parse) and every person's name."""
+    """Every 11-digit number (also in rows no reader would parse) and every person's name.
+
+    Names are the contract's personal columns (``navn``; ``Saksoker`` only for private
+    landlords, as a co-operative's or bank's name is no person's).
+    """
+    from orchestration.lib.contract import files_of
+
     ids: set[str] = set()
     names: set[str] = set()
     for path in landing.rglob("*.csv"):
@@ -29,7 +35,8 @@ def landing_people(landing: Path) -> tuple[set[str], set[str]]:
             if row.get("navn"):
                 names.add(row["navn"].strip())
     for path in landing.rglob("*.xlsx"):
-        frame = pl.read_excel(path, sheet_name="Saker", engine="calamine", read_options={"dtypes": "string"})
+        spec = next(s for s in files_of(path.parent.parent.name) if s.name == path.name)
+        frame = pl.read_excel(path, sheet_name=spec.sheet, engine="calamine", read_options={"dtypes": "string"})
         ids.update(v.strip() for v in frame["Fodselsnummer"].drop_nulls())
         names.update(frame.filter(pl.col("Saksokertype") == "PRIVAT")["Saksoker"].drop_nulls())
     return ids, {n for n in names if len(n) >= MIN_NAME_LENGTH}

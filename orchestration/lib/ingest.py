@@ -378,6 +378,8 @@ def ingest_source(
     result = SourceIngestResult(source)
     ensure_raw_schema_files(raw_dir, source)
     # quarantine/ holds national ids and names: owner-only, also in a warehouse from before.
+    if quarantine_dir.is_dir():
+        quarantine_dir.chmod(0o700)
     atomic.make_tree_private(quarantine_dir / source)
     # Earlier versions transcoded into named scratch folders, which a kill left behind: remove
     # them. Only this source's: other sources may be ingesting in parallel processes.

@@ -26,7 +26,7 @@ import polars as pl
 from orchestration.lib.contract import file_spec
 from orchestration.lib.delivery import DeliveryRefused
 from orchestration.lib.ingest import IngestLog, SourceIngestResult, ingest_log_path, ingest_source, write_ingest_audit
-from tests.landing import FORMAT, csv_bytes, synthetic_national_id, xlsx_bytes
+from tests.landing import FORMAT, csv_bytes, empty_files, synthetic_national_id, xlsx_bytes
 
 KEY = "hostile-test-key"
 DATE = "2007-06-30"
@@ -105,6 +105,13 @@ def deliver(landing: Path, source: str, files: dict[str, bytes], rows: dict[str,
     are computed by the sender (so they match), unless ``manifest`` replaces it entirely."""
     folder = landing / source / date
     folder.mkdir(parents=True, exist_ok=True)
+    if manifest is None:
+        # The other files of every delivery, header only (a valid empty snapshot), so that the
+        # case is about the one file it hands in.
+        files, rows = dict(files), dict(rows)
+        for name, data in empty_files(source, folder).items():
+            if name not in files:
+                files[name], rows[name] = data, 0
     for name, data in files.items():
         (folder / name).write_bytes(data)
     if manifest is None:

@@ -128,14 +128,24 @@ def _ingest_child(landing: Path, warehouse: Path, wrap: str) -> None:
     )
 
 
-KILL_AFTER_TRANSCODING = """
-real = ingest.transcode_and_verify
-def transcode_and_verify(*args):
-    readable = real(*args)
-    if readable.name.endswith(".utf8.csv"):
-        die()  # the transcoded copy of the extract is on disk
-    return readable
-ingest.transcode_and_verify = transcode_and_verify
+KILL_WHILE_DECODING = """
+from orchestration.lib import delivery
+delivery._CHUNK = 64  # decode in many small chunks, so the kill lands mid-file
+real_new_file = delivery.Scratch.new_file
+def new_file(self):
+    handle, path = real_new_file(self)
+    class Dying:
+        writes = 0
+        def write(self, data):
+            handle.write(data)
+            handle.flush()
+            Dying.writes += 1
+            if Dying.writes == 3:
+                die()  # part of the extract decoded, with national ids and names in it
+        def flush(self):
+            handle.flush()
+    return Dying(), path
+delivery.Scratch.new_file = new_file
 """
 
 KILL_AFTER_FIRST_RAW_FILE = """
@@ -158,18 +168,30 @@ def _personal_data_under(folder: Path) -> list[str]:
     return found
 
 
-def test_a_killed_ingest_leaves_no_copy_of_the_extract_once_the_source_is_ingested_again(tmp_path):
-    """Windows-1252 files are transcoded into a scratch folder under state/. SIGKILL skips
-    its cleanup, which left national ids and names in state/ for good (SECURITY.md: state/
-    holds none). The next ingest of the source now removes its stale scratch folders."""
+def test_a_kill_while_a_windows_1252_file_is_decoded_leaves_no_copy_anywhere(tmp_path):
+    """Windows-1252 files are decoded into nameless files (O_TMPFILE, 0600, in an owner-only
+    folder): a SIGKILL in the middle of decoding leaves no copy of the extract, with its national
+    ids and names, anywhere in the warehouse, not even until the next ingest (SECURITY.md)."""
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
-    _two_file_delivery(landing)
-    _ingest_child(landing, warehouse, KILL_AFTER_TRANSCODING)
-    assert _personal_data_under(warehouse / "state"), "the kill point should leave the transcoded copy behind"
+    _two_file_delivery(landing, rows=40)
+    _ingest_child(landing, warehouse, KILL_WHILE_DECODING)
+    assert (warehouse / "state" / "scratch").is_dir(), "the kill should land during decoding"
+    assert (warehouse / "state" / "scratch").stat().st_mode & 0o777 == 0o700
+    assert _personal_data_under(warehouse) == []
     outcome = ingest_checked("boei", landing, warehouse)
     assert outcome.result.loaded == ["2007-06-30"]
-    assert _personal_data_under(warehouse / "state") == []
-    assert not list((warehouse / "state").glob("ingest-*"))
+    assert _personal_data_under(warehouse) == []
+    assert list((warehouse / "state" / "scratch").iterdir()) == []
+
+
+def test_the_scan_for_a_decoded_copy_would_find_one(tmp_path):
+    """The scan above is not vacuous: it finds the people in a plain decoded copy."""
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
+    _two_file_delivery(landing, rows=40)
+    copy = warehouse / "state" / "copy.csv"
+    copy.parent.mkdir(parents=True)
+    copy.write_text((landing / "boei/2007-06-30/tenancies.csv").read_bytes().decode("cp1252"), encoding="utf-8")
+    assert {NID, NID_2, NAME} <= {found.split(": ", 1)[1] for found in _personal_data_under(warehouse)}
 
 
 def test_scratch_cleanup_leaves_other_sources_alone(tmp_path):

@@ -264,7 +264,7 @@ def test_redelivered_delivery_is_skipped(zones):
     (folder / "_manifest.json").write_text((folder / "_manifest.json").read_text())  # delivered again, same bytes
     result = run("boei", landing, warehouse)
     assert result.loaded == [] and result.skipped == ["2007-06-30"] and not result.refused
-    statuses = audit(warehouse)["status"].to_list()
+    statuses = audit(warehouse).filter(pl.col("file") == "tenancies.csv")["status"].to_list()
     assert statuses.count("loaded") == 1
     assert_balanced(warehouse)
 
@@ -351,4 +351,61 @@ def test_one_delivery_can_be_rerun_on_request(zones):
     result = ingest_source("boei", landing, warehouse, KEY, progress=lambda _: None, only={"2007-06-30"}, reload=True)
     assert result.loaded == ["2007-06-30"] and result.skipped == []
     assert target.exists()
-    assert audit(warehouse).filter(pl.col("status") == "loaded").height == 2  # one audit row per file, not per run
+    loaded = audit(warehouse).filter((pl.col("status") == "loaded") & (pl.col("file") == "tenancies.csv"))
+    assert loaded.height == 2  # one audit row per file and delivery, not per run
+
+
+# ---- owner-only quarantine, warnings beyond the contract ----------------------------------
+
+
+def _modes(root: Path) -> set[tuple[str, int]]:
+    found = {("dir", root.stat().st_mode & 0o777)}
+    for path in root.rglob("*"):
+        found.add(("dir" if path.is_dir() else "file", path.stat().st_mode & 0o777))
+    return found
+
+
+def test_quarantine_is_owner_only(zones):
+    """quarantine/ holds national ids and names as delivered: folders 0700, files 0600."""
+    landing, warehouse = zones
+    deliver_tenancies(landing, [tenancy(1), tenancy(2, husleie="fem tusen")])
+    run("boei", landing, warehouse)
+    assert (warehouse / "quarantine/boei/2007-06-30/tenancies.parquet").exists()
+    assert _modes(warehouse / "quarantine") == {("dir", 0o700), ("file", 0o600)}
+
+
+def test_a_warehouse_from_before_the_rule_gets_an_owner_only_quarantine(zones):
+    landing, warehouse = zones
+    old = warehouse / "quarantine/boei/2006-12-31/tenancies.parquet"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"PAR1")
+    for path in (warehouse / "quarantine", old.parent.parent, old.parent):
+        path.chmod(0o755)
+    old.chmod(0o644)
+    deliver_tenancies(landing, [tenancy(1)])
+    run("boei", landing, warehouse)
+    assert _modes(warehouse / "quarantine") == {("dir", 0o700), ("file", 0o600)}
+
+
+def test_nul_in_a_text_value_is_quarantined_as_unparseable(zones):
+    landing, warehouse = zones
+    deliver_tenancies(landing, [tenancy(1), tenancy(2, bolig_id="B-\x00-2")])
+    result = run("boei", landing, warehouse)
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
+    quarantined = pl.read_parquet(warehouse / "quarantine/boei/2007-06-30/tenancies.parquet")
+    assert quarantined["reason"].to_list() == ["unparseable:bolig_id"]
+
+
+def test_checks_beyond_the_contract_warn_in_the_audit_and_never_refuse(zones):
+    """An empty file, a volume drop and a high quarantine share are findings, not refusals."""
+    landing, warehouse = zones
+    deliver_tenancies(landing, [tenancy(n) for n in range(1, 11)], date="2007-06-30")
+    deliver_tenancies(landing, [tenancy(1), tenancy(2, husleie="x")], date="2007-12-31")
+    result = run("boei", landing, warehouse)
+    assert result.loaded == ["2007-06-30", "2007-12-31"] and not result.refused
+    frame = audit(warehouse).filter(pl.col("delivery_date") == dt.date(2007, 12, 31)).sort("file")
+    warnings = dict(zip(frame["file"].to_list(), frame["warnings"].to_list()))
+    assert warnings["rent_ledger.csv"].startswith("empty_file")
+    assert "volume_drop: 1 rows loaded, 10 in the previous delivery" in warnings["tenancies.csv"]
+    assert "quarantine_share: 1 of 2 rows quarantined" in warnings["tenancies.csv"]
+    assert any("volume_drop" in w for w in result.warnings)

@@ -152,11 +152,49 @@ def ledger() -> pl.DataFrame:
     )
 
 
+def forced_sales() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "Saksnr": ["TS-07-01", "TS-07-02", "TS-07-03"],
+            "Mottatt": pl.Series([_d("2007-03-05"), _d("2007-06-01"), _d("2007-11-20")], dtype=pl.Date),
+            "Saksokertype": ["BORETTSLAG", "BANK", "KOMMUNE"],
+            "Saksokers_ref": ["BBL-1", None, None],
+            "Objekttype": ["ANDEL", "SELVEIER", "EIERSEKSJON"],
+            "Utfall": ["BORTFALT", "SOLGT", "UNDER_BEHANDLING"],
+            "Utfall_dato": pl.Series([_d("2007-05-01"), _d("2007-10-15"), None], dtype=pl.Date),
+            **_persons(3),
+            **_lineage(3),
+        }
+    )
+
+
+def co_op_arrears() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "sak_id": ["BBL-1", "BBL-2", "BBL-3"],
+            "boligbyggelag": ["BOB", "VESTBO", "STOR_BERGEN"],
+            "borettslag": ["Fjellsiden borettslag", "Åsane Terrasse", "Solhøgda"],
+            "andel_nr": ["12", "7", "103"],
+            "bydel": ["Åsane", "Fana", "Årstad"],
+            "barn_i_husstand": pl.Series([0, 2, 1], dtype=pl.Int64),
+            "restanse_belop": pl.Series([Decimal("0.00"), Decimal("18250.50"), Decimal("6400.00")], dtype=AMOUNT),
+            "forfalt_siden": pl.Series([_d("2006-10-01"), _d("2007-05-01"), _d("2007-09-01")], dtype=pl.Date),
+            "trinn": ["LOST", "BEGJAERT", "VARSEL"],
+            "trinn_dato": pl.Series([_d("2007-05-01"), _d("2007-11-01"), _d("2007-10-01")], dtype=pl.Date),
+            "sosialtjeneste_varslet": pl.Series([None, _d("2007-10-20"), None], dtype=pl.Date),
+            "begjaert_dato": pl.Series([_d("2007-03-01"), _d("2007-11-01"), None], dtype=pl.Date),
+            **_persons(3),
+            **_lineage(3),
+        }
+    )
+
+
 def good_tables(source: str) -> dict[str, pl.DataFrame]:
     return {
         "boei": lambda: {"tenancies": tenancies(), "rent_ledger": rent_ledger()},
         "kemner": lambda: {"petitions": petitions(), "notifications": notifications()},
-        "namsfogd": lambda: {"cases": bailiff_cases()},
+        "namsfogd": lambda: {"cases": bailiff_cases(), "forced_sales": forced_sales()},
         "prosjekt": lambda: {"cases": project_cases()},
         "regnskap": lambda: {"ledger": ledger()},
+        "bbl": lambda: {"arrears": co_op_arrears()},
     }[source]()

@@ -83,6 +83,16 @@ LANDING_ROWS = {
         ["P-2", "2", NID_B, "01.03.2007", "Arna", "NEI", "0", "ARBEID", "4000,00", "FORTSATT_I_ARBEID", "", "", ""],
     ],
     ("regnskap", "ledger"): [[account_codes()[0], "Lønn", "250 000,00"]],
+    ("namsfogd", "forced_sales"): [
+        ["TS-1", "05.03.2007", "BORETTSLAG", "Fjellsiden borettslag", "BBL-1", NID_A, "ANDEL", "BORTFALT", "01.05.2007"],
+        ["TS-2", "2007-06-01 00:00:00", "BANK", "Banken ASA", "", NID_B, "SELVEIER", "UNDER_BEHANDLING", ""],
+    ],
+    ("bbl", "arrears"): [
+        ["BBL-1", "BOB", "Fjellsiden borettslag", "12", NID_A, "Åse Ærlig", " åsane ", "0", "0,00", "01.10.2006",
+         "LOST", "01.05.2007", "", "01.03.2007"],
+        ["BBL-2", "VESTBO", "Åsane Terrasse", "7", NID_B, "Per Ås", "Fana", "2", "18250,50", "01.05.2007",
+         "BEGJAERT", "01.11.2007", "20.10.2007", "01.11.2007"],
+    ],
 }
 
 
@@ -143,6 +153,24 @@ BAD = {
 }
 
 
+BAD.update({
+    "forced sale decided without an outcome date": (
+        "namsfogd", "forced_sales",
+        lambda t: t.with_columns(pl.lit(None, dtype=pl.Date).alias("Utfall_dato")),
+        {("forced_sales", "expect_column_values_to_not_be_null", "Utfall_dato")},
+    ),
+    "co-operative case petitioned without a petition date": (
+        "bbl", "arrears", lambda t: t.with_columns(pl.lit(None, dtype=pl.Date).alias("begjaert_dato")),
+        {("arrears", "expect_column_values_to_not_be_null", "begjaert_dato")},
+    ),
+    "open co-operative case without arrears": (
+        "bbl", "arrears",
+        lambda t: t.with_columns(pl.Series("restanse_belop", [Decimal("0.00")] * 3, dtype=pl.Decimal(12, 2))),
+        {("arrears", "expect_column_values_to_be_between", "restanse_belop")},
+    ),
+})
+
+
 @pytest.mark.parametrize("case", list(BAD))
 def test_bad_frame_fails_the_right_expectation(case):
     source, stem, spoil, expected = BAD[case]
@@ -172,3 +200,23 @@ def test_big_table_is_validated_on_a_deterministic_sample():
     assert (file.rows, file.rows_validated) == (10, 4)
     assert "every 3th row" in file.sampling and "sample" in gv.validation_summary_markdown(result)
     assert result.gx_results[0]["meta"]["batch_spec"]["rows_validated"] == 4
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_zero_row_file_is_a_warning_never_blocking(source):
+    """The contract says a zero-row file is a valid full snapshot: the suite may warn, not block."""
+    tables = {stem: frame.head(0) for stem, frame in frames.good_tables(source).items()}
+    result = gv.validate_delivery(source, frames.DELIVERY, tables, "run-empty")
+    assert result.failures, "an empty file is worth a warning"
+    assert {e.severity for e in result.failures} == {"warning"}
+    assert result.critical_success
+
+
+def test_suite_severities_follow_the_declared_policy():
+    """Only what the contract quarantines is critical; plausibility and volume checks warn."""
+    for source in SOURCES:
+        for suite in gv.suite_documents(source):
+            for expectation in suite["expectations"]:
+                rule = expectation["meta"]["rule"]
+                beyond = rule.startswith("plausible date") or "beyond the contract" in rule
+                assert expectation["severity"] == ("warning" if beyond else "critical"), (suite["name"], rule)

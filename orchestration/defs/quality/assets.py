@@ -28,6 +28,8 @@ def ingest_audit(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         metadata={
             "dagster/row_count": frame.height,
             "refused_files": frame.filter(frame["status"] == "refused").height,
+            # Checks beyond the contract (never blocking): see the audit's `warnings` column.
+            "files_with_warnings": frame.filter(frame["warnings"].is_not_null()).height,
             "preview": preview_markdown(frame.tail(10)),
         }
     )
