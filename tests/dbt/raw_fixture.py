@@ -235,6 +235,12 @@ def write_raw_fixture(warehouse_dir: Path) -> None:
             ]
             frame = pl.DataFrame(records, schema=schema)
             frame.write_parquet(folder / f"{delivery_date.isoformat()}.parquet")
+    # Every other contract file as the ingestion leaves a source with no delivery: its empty schema file.
+    from orchestration.lib.contract import SOURCES
+    from orchestration.lib.ingest import ensure_raw_schema_files
+
+    for source in SOURCES:
+        ensure_raw_schema_files(warehouse_dir / "raw", source)
 
 
 if __name__ == "__main__":
