@@ -43,6 +43,7 @@ def test_no_personal_data_outside_quarantine_and_restricted(sample_refresh):
     # person's birth date in the rows that carry that person's pseudonym.
     birth_by_key = birth_dates(ids, DEVELOPMENT_KEY)
     scanned = 0
+    rows_tied_to_a_person = 0
     for path, text, frame in _texts(sample_refresh.warehouse):
         scanned += 1
         assert DEVELOPMENT_KEY not in text, f"the pseudonym key leaked into {path}"
@@ -51,6 +52,9 @@ def test_no_personal_data_outside_quarantine_and_restricted(sample_refresh):
         assert match is None, f"a name leaked into {path}"
         if frame is not None and "person_key" in frame.columns:
             as_text = frame.select(pl.all().cast(pl.String)).join(birth_by_key, on="person_key")
+            rows_tied_to_a_person += as_text.height
             leaked = as_text.filter(pl.any_horizontal(pl.col(c) == pl.col("__birth__") for c in frame.columns))
             assert leaked.is_empty(), f"birth dates leaked into {path}"
     assert scanned > 20
+    # The birth-date scan joins on person_key: a wrong key would match no one and pass empty.
+    assert rows_tied_to_a_person > 10_000
