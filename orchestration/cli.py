@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 import time
 from pathlib import Path
@@ -29,7 +30,9 @@ telemetry:
 
 
 def _say(message: str) -> None:
-    print(f"[evictions {time.strftime('%H:%M:%S')}] {message}", flush=True)
+    from orchestration.lib.console import line
+
+    line(message)
 
 
 def prepare_environment(settings: Settings) -> None:
@@ -40,6 +43,8 @@ def prepare_environment(settings: Settings) -> None:
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    if not sys.stdout.isatty() or "NO_COLOR" in os.environ:
+        os.environ.setdefault("DBT_USE_COLORS", "false")  # no terminal codes in a log file
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     dagster_yaml = settings.dagster_home / "dagster.yaml"
     if not dagster_yaml.exists() or dagster_yaml.read_text(encoding="utf-8") != DAGSTER_YAML:
@@ -74,11 +79,15 @@ def cmd_setup(_: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_refresh(_: argparse.Namespace) -> int:
+def cmd_refresh(args: argparse.Namespace) -> int:
     from orchestration.lib.dbt_manifest import ensure_manifest
     from orchestration.lib.locking import WarehouseBusy, warehouse_lock
 
+    from orchestration.lib.console import VERBOSE_ENV
+
     started = time.monotonic()
+    if getattr(args, "verbose", False):
+        os.environ[VERBOSE_ENV] = "1"
     settings = load_settings()
     prepare_environment(settings)
     _say(f"landing zone: {settings.landing_dir}")
@@ -108,17 +117,61 @@ def _run_refresh_job(settings: Settings) -> bool:
 
     job = build_definitions().resolve_job_def(REFRESH_JOB_NAME)
     with dg.DagsterInstance.get() as instance:
+        for run_id in mark_dead_runs_failed(instance):
+            _say(f"Dagster run {run_id} was left STARTED by a process that died: marked failed")
         _say(f"running job '{REFRESH_JOB_NAME}' in-process (Dagster instance {settings.dagster_home})")
+        from orchestration.lib.console import verbose
+
+        loggers = {"console": {"config": {"log_level": "INFO"}}} if verbose() else {"operator": {}}
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            run_config={"loggers": loggers},
+            tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
         )
         failures = [event for event in result.all_events if event.is_step_failure]
         for event in failures:
             _say(f"step {event.step_key} failed: {_root_cause(event)}")
         _say(f"Dagster run {result.run_id}: {'success' if result.success else 'failure'}")
         return result.success
+
+
+PID_TAG = "evictions/pid"
+HOST_TAG = "evictions/host"
+
+
+def mark_dead_runs_failed(instance) -> list[str]:
+    """Runs of ``evictions refresh`` still STARTED whose process is gone (killed, e.g. SIGKILL).
+
+    A killed in-process run cannot report its own end, so the Dagster UI would show it as
+    running for ever. The CLI tags each run with its process; the next refresh (which holds the
+    refresh lock, so no other CLI refresh is running) marks those whose process is gone failed.
+    Runs launched from the UI carry no such tag and are left to Dagster's own run monitoring.
+    """
+    import dagster as dg
+
+    marked = []
+    records = instance.get_run_records(
+        filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])
+    )
+    for record in records:
+        run = record.dagster_run
+        pid, host = run.tags.get(PID_TAG), run.tags.get(HOST_TAG)
+        if pid is None or host != socket.gethostname():
+            continue
+        if not _refresh_process_alive(pid):
+            instance.report_run_failed(run, "the process running it died (found by the next evictions refresh)")
+            marked.append(run.run_id)
+    return marked
+
+
+def _refresh_process_alive(pid: str) -> bool:
+    """Whether ``pid`` is still an ``evictions`` process (a reused pid runs something else)."""
+    try:
+        cmdline = Path(f"/proc/{int(pid)}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return False
+    return b"evictions" in cmdline or b"orchestration" in cmdline
 
 
 def _root_cause(event) -> str:
@@ -181,7 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="evictions", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("setup", help="build the dbt manifest and the Dagster instance folder").set_defaults(func=cmd_setup)
-    commands.add_parser("refresh", help="bring the warehouse up to date through Dagster").set_defaults(func=cmd_refresh)
+    refresh = commands.add_parser("refresh", help="bring the warehouse up to date through Dagster")
+    refresh.add_argument("--verbose", action="store_true", help="Dagster's and dbt's full output (a line per dbt node)")
+    refresh.set_defaults(func=cmd_refresh)
     sample = commands.add_parser("sample", help="write the synthetic sample landing zone")
     sample.add_argument("--out", default=str(REPO_ROOT / "sample" / "landing"), help="landing-zone folder to write")
     sample.add_argument("--scale", type=int, default=1, help="multiply households, cases, petitions and postings")

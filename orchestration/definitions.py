@@ -9,6 +9,7 @@ from functools import cache
 
 import dagster as dg
 
+from orchestration.defs.console_logger import operator_console_logger
 from orchestration.defs.dbt.assets import build_dbt_assets, dbt_resource
 from orchestration.defs.ingest.assets import build_ingest_assets
 from orchestration.defs.publish.assets import build_curated_asset, build_published_asset, notification_lists
@@ -20,6 +21,7 @@ from orchestration.defs.quality.assets import (
     reconciliation,
     source_freshness,
 )
+from orchestration.defs.quality.evidence import evidence_site
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.schedules.definitions import landing_zone_sensor, monthly_refresh, refresh_job
 
@@ -35,6 +37,7 @@ def build_definitions() -> dg.Definitions:
             build_release_asset(),
             ingest_audit,
             reconciliation,
+            evidence_site,
             notification_lists,
         ],
         asset_checks=[ingest_audit_balance, great_expectations_suites, source_freshness],
@@ -42,6 +45,8 @@ def build_definitions() -> dg.Definitions:
         schedules=[monthly_refresh],
         sensors=[landing_zone_sensor],
         resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
+        # `console` is Dagster's own (evictions refresh --verbose); `operator` prints one line per stage.
+        loggers={"console": dg.colored_console_logger, "operator": operator_console_logger},
         executor=dg.in_process_executor,
     )
 

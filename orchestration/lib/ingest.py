@@ -76,6 +76,7 @@ AUDIT_SCHEMA = {
     "rows_collapsed": pl.Int64,
     "reason": pl.String,
     "warnings": pl.String,
+    "quarantine_reasons": pl.String,
     "recorded_at": pl.String,
 }
 AUDIT_DESCRIPTIONS = {
@@ -90,6 +91,8 @@ AUDIT_DESCRIPTIONS = {
     "reason": "Why the delivery was refused or skipped.",
     "warnings": "Checks beyond the contract that the file did not pass (never blocking): empty_file, "
     "volume_drop (rows against the previous delivery), quarantine_share; '; '-separated.",
+    "quarantine_reasons": "Quarantined rows by reason code, as JSON {code: {rows, first_rows}}: counts and row "
+    "numbers only, never a value.",
     "recorded_at": "When the warehouse recorded this row (UTC).",
 }
 
@@ -106,6 +109,7 @@ class AuditRow:
     rows_collapsed: int = 0
     reason: str | None = None
     warnings: str | None = None
+    quarantine_reasons: str | None = None
     recorded_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
 
@@ -310,6 +314,17 @@ class CheckedFile:
     quarantined: int
     collapsed: int
     staged: list[atomic.StagedFile]
+    # Reason code -> (rows, the first few row numbers): values-free, for the audit and the console.
+    reasons: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """``4210 rows: 4205 loaded, 3 quarantined (rule:rent_positive: 2, rows 17, 940; ...), 2 collapsed``."""
+        detail = "; ".join(
+            f"{code}: {count}, row{'s' if count > 1 else ''} {', '.join(map(str, first))}{', …' if count > len(first) else ''}"
+            for code, (count, first) in self.reasons.items()
+        )
+        quarantined = f"{self.quarantined} quarantined" + (f" ({detail})" if detail else "")
+        return f"{self.rows} rows: {self.loaded} loaded, {quarantined}, {self.collapsed} collapsed"
 
 
 def _validate_delivery(
@@ -337,7 +352,8 @@ def _validate_delivery(
                 run_id=run_id,
             )
             checked = CheckedFile(
-                spec, validated.rows, validated.loaded.height, validated.quarantined.height, validated.collapsed, []
+                spec, validated.rows, validated.loaded.height, validated.quarantined.height, validated.collapsed, [],
+                reason_counts(validated.quarantined),
             )
             results[entry.name] = checked
             checked.staged.append(
@@ -438,16 +454,16 @@ def ingest_source(
                             rows_quarantined=checked.quarantined,
                             rows_collapsed=checked.collapsed,
                             warnings="; ".join(warnings) or None,
+                            quarantine_reasons=json.dumps(
+                                {code: {"rows": n, "first_rows": first} for code, (n, first) in checked.reasons.items()}
+                            ) if checked.reasons else None,
                         )
                     )
                     result.warnings += [f"{source}/{delivery_date}/{name}: {w}" for w in warnings]
                     result.rows_loaded += checked.loaded
                     result.rows_quarantined += checked.quarantined
                     result.rows_collapsed += checked.collapsed
-                    progress(
-                        f"{source}/{delivery_date}/{name}: {checked.rows} rows: {checked.loaded} loaded, "
-                        f"{checked.quarantined} quarantined, {checked.collapsed} collapsed"
-                    )
+                    progress(f"{source}/{delivery_date}/{name}: {checked.summary()}")
             log.deliveries[log.key(source, delivery_date)] = {
                 "source": source,
                 "delivery_date": delivery_date,
@@ -465,6 +481,23 @@ def ingest_source(
                 _remove_unrecorded(raw_dir, quarantine_dir, source, delivery_date)
         log.save()
     return result
+
+
+FIRST_ROWS_SHOWN = 5
+
+
+def reason_counts(quarantined: pl.DataFrame) -> dict[str, tuple[int, list[int]]]:
+    """Quarantined rows per reason code (a row with several reasons counts under each), with the
+    first few row numbers: what an operator needs to find the rows, and no value of them."""
+    if quarantined.is_empty():
+        return {}
+    exploded = quarantined.select(ROW_NUMBER, pl.col(REASON).str.split("; ")).explode(REASON)
+    grouped = (
+        exploded.group_by(REASON)
+        .agg(pl.len().alias("rows"), pl.col(ROW_NUMBER).sort().head(FIRST_ROWS_SHOWN).alias("first"))
+        .sort(["rows", REASON], descending=[True, False])
+    )
+    return {code: (int(n), [int(r) for r in first]) for code, n, first in grouped.iter_rows()}
 
 
 def file_warnings(checked: CheckedFile, previous_rows_loaded: int | None) -> list[str]:

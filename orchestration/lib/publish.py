@@ -112,7 +112,8 @@ def publish_statistics(
     0. A table built from a file with no delivery yet holds no row (unknown, not zero).
     1. Disclosure control on every table (``orchestration.lib.disclosure``); an unsafe
        table raises before anything is written.
-    2. The revision log compares each protected table with the file still published.
+    2. The revision log compares each protected table with the file still published (or, after
+       an interrupted publication, with the files it replaced: ``revisions.PublicationBaseline``).
     3. Each table is written atomically, its metadata carrying its row key, its
        disclosure rule and the cells disclosure control hid (read by the release page).
     4. The revisions are appended to ``published/revisions.parquet``.
@@ -124,9 +125,12 @@ def publish_statistics(
     tables = withhold_unknown(tables, undelivered)
     protected = protect_tables(tables, threshold)
     row_keys = {name: revisions.row_key_for(name) for name in tables}
+    published_dir.mkdir(parents=True, exist_ok=True)
+    baseline = revisions.PublicationBaseline(published_dir)
     found = revisions.revisions_before_publishing(
         published_dir, protected, row_keys, run_id=run_id, revised_at=revised_at,
         figures={name: revisions.figures_for(name) for name in tables},
+        baseline_dir=baseline.prepare(run_id),
     )
     extra = {}
     for name in tables:
@@ -145,4 +149,5 @@ def publish_statistics(
         }
     exported = export(protected, published_dir, deliveries=list(deliveries), run_id=run_id, extra_metadata=extra)
     log = revisions.append(published_dir, found, deliveries=deliveries, run_id=run_id)
+    baseline.done()
     return StatisticsPublication(exported, found, log.height)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -220,12 +221,17 @@ def revisions_before_publishing(
     run_id: str | None,
     revised_at: dt.datetime | None = None,
     figures: Mapping[str, Sequence[str] | None] | None = None,
+    baseline_dir: Path | None = None,
 ) -> pl.DataFrame:
-    """Compare every table about to be published with its published file. Call BEFORE exporting."""
+    """Compare every table about to be published with its published file. Call BEFORE exporting.
+
+    ``baseline_dir`` holds the files as they were before an interrupted publication (see
+    ``PublicationBaseline``); the comparison is then against those.
+    """
     revised_at = revised_at or dt.datetime.now(dt.UTC)
     found = [empty_log()]
     for name, table in tables.items():
-        old, previous_run_id = read_published(published_dir / f"{name}.parquet")
+        old, previous_run_id = read_published((baseline_dir or published_dir) / f"{name}.parquet")
         found.append(
             compare(
                 name, old, table, row_keys[name], run_id=run_id, revised_at=revised_at,
@@ -273,3 +279,51 @@ def append(
         run_id=run_id,
     )
     return log
+
+
+class PublicationBaseline:
+    """The published files as they were before this publication, kept until its revisions are logged.
+
+    Revisions are found by comparing the new tables with the files still published. A kill after
+    some tables were replaced but before the log was appended would make the rerun compare with
+    the new files and find nothing: those revisions would be lost. So before anything is written,
+    every published file is hard-linked (no copy: a replaced file keeps its old inode) into
+    ``published/.publishing-baseline/``, closed by a marker naming the run. A rerun that finds a
+    complete baseline compares with it, unless the log already holds that run's revisions; the
+    baseline is removed once the log is appended.
+    """
+
+    MARKER = ".complete.json"
+
+    def __init__(self, published_dir: Path):
+        self.published_dir = published_dir
+        self.folder = published_dir / ".publishing-baseline"
+
+    def _marker(self) -> dict | None:
+        path = self.folder / self.MARKER
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    def prepare(self, run_id: str | None) -> Path | None:
+        """The folder to compare with (None: compare with the published files as they are)."""
+        import shutil
+
+        marker = self._marker()
+        if marker is not None:
+            logged = read_log(self.published_dir)
+            if marker.get("run_id") is not None and (logged["run_id"] == marker["run_id"]).any():
+                shutil.rmtree(self.folder)  # the interrupted run had logged its revisions already
+            else:
+                return self.folder  # an interrupted publication: compare with what it replaced
+        shutil.rmtree(self.folder, ignore_errors=True)  # an incomplete baseline: nothing was replaced yet
+        if not any(self.published_dir.glob("*.parquet")):
+            return None
+        self.folder.mkdir(parents=True)
+        for path in self.published_dir.glob("*.parquet"):
+            os.link(path, self.folder / path.name)
+        atomic.write_text_atomic(json.dumps({"run_id": run_id}), self.folder / self.MARKER)
+        return self.folder
+
+    def done(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -16,6 +16,7 @@ def _evaluate(cursor: str | None = None):
 def test_new_ready_delivery_requests_a_run_and_incomplete_folder_does_not(tmp_path, monkeypatch):
     landing = tmp_path / "landing"
     monkeypatch.setenv("EVICTIONS_LANDING_DIR", str(landing))
+    monkeypatch.setenv("EVICTIONS_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
     monkeypatch.setenv("EVICTIONS_PSEUDONYM_KEY", "test-key")
 
     result, context = _evaluate()
@@ -40,3 +41,27 @@ def test_new_ready_delivery_requests_a_run_and_incomplete_folder_does_not(tmp_pa
 def test_monthly_schedule_runs_in_oslo_time():
     assert monthly_refresh.execution_timezone == "Europe/Oslo"
     assert monthly_refresh.cron_schedule == "0 6 1 * *"
+
+
+def test_a_sensor_that_never_ran_starts_nothing_for_deliveries_the_warehouse_has_loaded(tmp_path, monkeypatch):
+    """`dagster dev` on a warehouse that `evictions refresh` brought up to date: the sensor's cursor
+    is empty, but the warehouse's ingest log says every ready delivery is loaded."""
+    from orchestration.lib.ingest import ingest_source
+
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
+    monkeypatch.setenv("EVICTIONS_LANDING_DIR", str(landing))
+    monkeypatch.setenv("EVICTIONS_WAREHOUSE_DIR", str(warehouse))
+    monkeypatch.setenv("EVICTIONS_PSEUDONYM_KEY", "test-key")
+    folder = write_delivery(landing, "regnskap", "2008-01-31", {"ledger.csv": b"art;tekst;belop\r\n"}, {"ledger.csv": 0})
+    assert ingest_source("regnskap", landing, warehouse, "test-key", progress=lambda _: None).loaded == ["2008-01-31"]
+
+    result, context = _evaluate(None)
+    assert isinstance(result, dg.SkipReason)
+
+    # The same delivery delivered again (a new manifest) is new, as before.
+    (folder / "_manifest.json").write_text((folder / "_manifest.json").read_text())
+    import os
+    stat = (folder / "_manifest.json").stat()
+    os.utime(folder / "_manifest.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    result, _ = _evaluate(context.cursor)
+    assert isinstance(result, dg.RunRequest)

@@ -5,6 +5,7 @@ and by CI, never at import: loading the definitions only reads it.
 """
 
 
+import contextlib
 import importlib.metadata
 import os
 from collections.abc import Mapping
@@ -19,6 +20,7 @@ from packaging import version
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.defs.resources import WarehouseResource, preview_markdown
+from orchestration.lib import console
 from orchestration.lib.dbt_manifest import ManifestMissing, dbt_executable, load_manifest, manifest_path
 from orchestration.lib.ingest import loaded_deliveries
 from orchestration.lib.locking import DATABASE_LOCK, warehouse_lock
@@ -112,14 +114,36 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             # dbt's partial parsing only works when the profile (the database path) is unchanged
             # since the last parse, and a new folder per run would pile up in the project.
             # The file log at debug level would hold every SQL statement of every node.
-            events = dbt.cli(
-                ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"],
-                context=context,
-                target_path=dbt_target_dir(settings.state_dir),
-            ).stream()
-            yield from _with_table_metadata(events, settings)
+            target = dbt_target_dir(settings.state_dir)
+            with _dbt_console(target) as quiet:
+                events = dbt.cli(
+                    ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"],
+                    context=context,
+                    target_path=target,
+                ).stream()
+                try:
+                    yield from _with_table_metadata(events, settings)
+                finally:
+                    if quiet and (target / "run_results.json").exists():
+                        summary, problems = console.dbt_summary(target / "run_results.json")
+                        context.log.info(f"{summary}; dbt's full output: {target / 'console.log'}")
+                        for problem in problems:
+                            context.log.warning(problem)
 
     return warehouse_dbt
+
+
+@contextlib.contextmanager
+def _dbt_console(target: Path):
+    """Without --verbose, dbt's line per node goes to ``console.log`` beside its artifacts
+    (dagster-dbt writes it to stdout) and the step logs a summary instead. Yields "quiet"."""
+    if console.verbose():
+        yield False
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "run_results.json").unlink(missing_ok=True)  # the summary is of this build only
+    with (target / "console.log").open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        yield True
 
 
 def dbt_target_dir(state_dir: Path) -> Path:

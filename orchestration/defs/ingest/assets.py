@@ -74,10 +74,22 @@ def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
         finally:
             # Auditors see refusals even when the run stops here.
             write_ingest_audit(settings.warehouse_dir, context.run_id)
+        context.log.info(
+            f"{source}: {len(result.loaded)} deliveries loaded, {len(result.skipped)} already loaded, "
+            f"{len(result.refused)} refused; {result.rows_loaded} rows loaded, {result.rows_quarantined} quarantined, "
+            f"{result.rows_collapsed} collapsed"
+        )
         # Checks beyond the contract (empty file, volume drop, quarantine share): warn, never block.
         for warning in result.warnings:
             context.log.warning(f"beyond the contract, not blocking: {warning}")
         if result.refused:
+            # The run stops here: the auditors' page must still show the refusal.
+            from orchestration.lib.evidence import build_evidence_site
+
+            build_evidence_site(
+                settings.warehouse_dir, run_id=context.run_id,
+                run_status="failed: " + "; ".join(str(r) for r in result.refused),
+            )
             raise dg.Failure(
                 description="; ".join(str(r) for r in result.refused),
                 metadata={"refused": [f"{r.source}/{r.delivery_date}" for r in result.refused]},

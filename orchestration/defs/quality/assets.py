@@ -135,6 +135,13 @@ def great_expectations_suites(context: dg.AssetCheckExecutionContext, warehouse:
                 f"GX {source}/{delivery_date}: {validation.successful_expectations}/"
                 f"{validation.evaluated_expectations} expectations met"
             )
+            # A failed expectation named with its file, rule and count (values never appear).
+            for failure in validation.failures:
+                log = context.log.error if failure.severity == "critical" else context.log.warning
+                log(
+                    f"GX {source}/{delivery_date}/{failure.file}: {failure.severity} expectation not met: "
+                    f"{failure.expectation_type}({failure.column or ''}), rule: {failure.rule}; {failure.observed}"
+                )
             for file in validation.files:
                 results.setdefault((source, file.file), []).append((validation, file))
     docs = settings.quality_dir / "data_docs" / "index.html"

@@ -31,14 +31,30 @@ monthly_refresh = dg.ScheduleDefinition(
 )
 
 
-def ready_deliveries() -> dict[str, float]:
-    """Every ready delivery (folder with a manifest) and its manifest's modification time."""
+def ready_deliveries() -> dict[str, int]:
+    """Every ready delivery (folder with a manifest) and its manifest's modification time (ns)."""
     settings = load_settings()
     found = {}
     for source in SOURCES:
         for folder in ready_delivery_folders(settings.landing_dir, source):
-            found[f"{source}/{folder.name}"] = (folder / MANIFEST_NAME).stat().st_mtime
+            found[f"{source}/{folder.name}"] = (folder / MANIFEST_NAME).stat().st_mtime_ns
     return found
+
+
+def taken_in_deliveries() -> dict[str, int | None]:
+    """The deliveries the warehouse has loaded, with the manifest time it loaded them at.
+
+    The sensor's cursor lives in the Dagster instance, the truth in the warehouse: a delivery
+    that ``evictions refresh`` loaded is not new to a sensor that has never seen it.
+    """
+    from orchestration.lib.ingest import IngestLog, ingest_log_path
+
+    settings = load_settings()
+    taken = {}
+    for source in SOURCES:
+        for key, entry in IngestLog(ingest_log_path(settings.warehouse_dir, source)).deliveries.items():
+            taken[key] = entry.get("manifest_mtime_ns")
+    return taken
 
 
 @dg.sensor(
@@ -52,7 +68,8 @@ def ready_deliveries() -> dict[str, float]:
 def landing_zone_sensor(context: dg.SensorEvaluationContext):
     seen = json.loads(context.cursor) if context.cursor else {}
     current = ready_deliveries()
-    new = sorted(key for key, mtime in current.items() if seen.get(key) != mtime)
+    taken = taken_in_deliveries()
+    new = sorted(key for key, mtime in current.items() if seen.get(key) != mtime and taken.get(key) != mtime)
     if not new:
         return dg.SkipReason("no new ready delivery")
     context.update_cursor(json.dumps(current, sort_keys=True))
