@@ -37,6 +37,3 @@ def preview_markdown(frame, hidden: tuple[str, ...] = ("person_key",), rows: int
     with pl.Config(tbl_formatting="MARKDOWN", tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True, tbl_cols=-1, fmt_str_lengths=40):
         return dg.MetadataValue.md(str(shown))
 
-
-def path_metadata(path: Path) -> dg.MetadataValue:
-    return dg.MetadataValue.path(str(path))

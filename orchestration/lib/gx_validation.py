@@ -25,7 +25,6 @@ Cost and safety rules (``docs/reference/stack-measurements.md``):
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import math
@@ -567,13 +566,11 @@ def validation_path(quality_dir: Path, source: str, delivery_date: str, run_id: 
 
 def save_validation(validation: DeliveryValidation, quality_dir: Path) -> Path:
     """Write the values-free result to ``quality/validations/<source>/<date>/<run_id>.json`` atomically."""
+    from orchestration.lib.atomic import write_text_atomic
+
     path = validation_path(quality_dir, validation.source, validation.delivery_date, validation.run_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(validation.to_document(), indent=1, ensure_ascii=False, sort_keys=True)
-    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex}")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_text_atomic(text + "\n", path)
 
 
 def load_validations(quality_dir: Path) -> list[DeliveryValidation]:
@@ -584,17 +581,11 @@ def load_validations(quality_dir: Path) -> list[DeliveryValidation]:
     return sorted(found, key=lambda v: (v.run_time, v.source, v.delivery_date))
 
 
-@contextlib.contextmanager
-def _build_lock(quality_dir: Path) -> Iterator[None]:
-    import fcntl
+def _build_lock(quality_dir: Path):
+    """One Data Docs build at a time per warehouse (the warehouse's own file locks)."""
+    from orchestration.lib.locking import warehouse_lock
 
-    quality_dir.mkdir(parents=True, exist_ok=True)
-    with (quality_dir / ".data_docs.lock").open("a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return warehouse_lock(Path(quality_dir), ".data_docs", wait_seconds=3600)
 
 
 def build_data_docs(quality_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR) -> Path:
