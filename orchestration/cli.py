@@ -94,9 +94,23 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     _say(f"warehouse:    {settings.warehouse_dir}")
     _say("checking the dbt manifest")
     ensure_manifest()
+    from orchestration.lib import fingerprint
+
     try:
         with warehouse_lock(settings.state_dir, "refresh", wait_seconds=3600, on_wait=_say):
-            success = _run_refresh_job(settings)
+            current = fingerprint.refresh_fingerprint(settings)
+            last = None if args.force else fingerprint.unchanged_since_last_refresh(settings, current)
+            if last is not None:
+                _say(
+                    f"nothing new since the refresh of {last['finished_at']} (run {last['run_id']}): no delivery, "
+                    "code or setting has changed, so nothing is rebuilt (--force rebuilds anyway)"
+                )
+                return 0
+            # A refresh that does not finish leaves no record: the next one rebuilds.
+            fingerprint.forget_last_refresh(settings)
+            success, run_id = _run_refresh_job(settings)
+            if success:
+                fingerprint.record_successful_refresh(settings, current, run_id)
     except WarehouseBusy as busy:
         _say(str(busy))
         return 3
@@ -108,7 +122,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 1
 
 
-def _run_refresh_job(settings: Settings) -> bool:
+def _run_refresh_job(settings: Settings) -> tuple[bool, str]:
     _say("loading the Dagster definitions")
     import dagster as dg
 
@@ -133,7 +147,7 @@ def _run_refresh_job(settings: Settings) -> bool:
         for event in failures:
             _say(f"step {event.step_key} failed: {_root_cause(event)}")
         _say(f"Dagster run {result.run_id}: {'success' if result.success else 'failure'}")
-        return result.success
+        return result.success, result.run_id
 
 
 PID_TAG = "evictions/pid"
@@ -236,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("setup", help="build the dbt manifest and the Dagster instance folder").set_defaults(func=cmd_setup)
     refresh = commands.add_parser("refresh", help="bring the warehouse up to date through Dagster")
     refresh.add_argument("--verbose", action="store_true", help="Dagster's and dbt's full output (a line per dbt node)")
+    refresh.add_argument("--force", action="store_true", help="rebuild even when nothing changed since the last refresh")
     refresh.set_defaults(func=cmd_refresh)
     sample = commands.add_parser("sample", help="write the synthetic sample landing zone")
     sample.add_argument("--out", default=str(REPO_ROOT / "sample" / "landing"), help="landing-zone folder to write")

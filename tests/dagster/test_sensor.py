@@ -65,3 +65,21 @@ def test_a_sensor_that_never_ran_starts_nothing_for_deliveries_the_warehouse_has
     os.utime(folder / "_manifest.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     result, _ = _evaluate(context.cursor)
     assert isinstance(result, dg.RunRequest)
+
+
+def test_the_monthly_schedule_skips_when_nothing_changed(tmp_path, monkeypatch):
+    from orchestration.lib import fingerprint
+    from orchestration.settings import load_settings
+
+    monkeypatch.setenv("EVICTIONS_LANDING_DIR", str(tmp_path / "landing"))
+    monkeypatch.setenv("EVICTIONS_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    monkeypatch.setenv("EVICTIONS_PSEUDONYM_KEY", "test-key")
+    context = dg.build_schedule_context()
+    assert isinstance(monthly_refresh.evaluate_tick(context).run_requests[0], dg.RunRequest)
+    settings = load_settings()
+    fingerprint.record_successful_refresh(settings, fingerprint.refresh_fingerprint(settings), "run-1")
+    page = settings.published_dir / "release" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<html></html>")
+    result = monthly_refresh.evaluate_tick(context)
+    assert not result.run_requests and "nothing new" in result.skip_message

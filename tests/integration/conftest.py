@@ -21,11 +21,13 @@ class Refresh:
     output: str
 
 
-def run_refresh(landing: Path, warehouse: Path, extra_env: dict[str, str] | None = None) -> Refresh:
+def run_refresh(
+    landing: Path, warehouse: Path, extra_env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> Refresh:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EVICTIONS_", "DAGSTER_HOME"))}
     env.update({"EVICTIONS_LANDING_DIR": str(landing), "EVICTIONS_WAREHOUSE_DIR": str(warehouse), **(extra_env or {})})
     completed = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "refresh"],
+        [sys.executable, "-m", "orchestration.cli", "refresh", *args],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,

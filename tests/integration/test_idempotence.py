@@ -24,9 +24,28 @@ def _content(warehouse):
     return content
 
 
-def test_second_refresh_with_nothing_new_changes_nothing_but_run_metadata(sample_refresh):
-    before = _content(sample_refresh.warehouse)
+def test_a_refresh_with_nothing_new_rebuilds_nothing(sample_refresh):
+    """No delivery, code or setting changed: the refresh says so, runs no Dagster job (no dbt) and
+    writes no file."""
+    import time
+
+    stamps = {p: p.stat().st_mtime_ns for f in FOLDERS for p in (sample_refresh.warehouse / f).glob("*.parquet")}
+    started = time.monotonic()
     again = run_refresh(sample_refresh.landing, sample_refresh.warehouse)
+    assert again.returncode == 0, again.output[-4000:]
+    assert "nothing new since the refresh of" in again.output
+    assert "running job" not in again.output
+    assert time.monotonic() - started < 20
+    assert stamps == {p: p.stat().st_mtime_ns for p in stamps}
+    # A setting given explicitly with its default value changes nothing either
+    # (tests/unit/test_fingerprint.py: what does count as new).
+    same = run_refresh(sample_refresh.landing, sample_refresh.warehouse, {"EVICTIONS_SUPPRESSION_THRESHOLD": "4"})
+    assert "nothing new" in same.output
+
+
+def test_second_refresh_forced_with_nothing_new_changes_nothing_but_run_metadata(sample_refresh):
+    before = _content(sample_refresh.warehouse)
+    again = run_refresh(sample_refresh.landing, sample_refresh.warehouse, args=("--force",))
     assert again.returncode == 0, again.output[-4000:]
     assert "loading again" not in again.output and "validating" not in again.output  # nothing re-ingested
     after = _content(sample_refresh.warehouse)

@@ -21,14 +21,23 @@ def refresh_job():
     )
 
 
-monthly_refresh = dg.ScheduleDefinition(
+@dg.schedule(
     name="monthly_refresh",
     job_name=REFRESH_JOB_NAME,
     cron_schedule="0 6 1 * *",
     execution_timezone="Europe/Oslo",
-    description="Refreshes everything at 06:00 Oslo time on the first day of each month.",
+    description="Refreshes everything at 06:00 Oslo time on the first day of each month, unless nothing "
+    "(delivery, code, setting) changed since the last successful `evictions refresh`.",
     default_status=dg.DefaultScheduleStatus.STOPPED,
 )
+def monthly_refresh(context: dg.ScheduleEvaluationContext):
+    from orchestration.lib import fingerprint
+
+    settings = load_settings()
+    last = fingerprint.unchanged_since_last_refresh(settings, fingerprint.refresh_fingerprint(settings))
+    if last is not None:
+        return dg.SkipReason(f"nothing new since the refresh of {last['finished_at']} (run {last['run_id']})")
+    return dg.RunRequest()
 
 
 def ready_deliveries() -> dict[str, int]:
