@@ -12,7 +12,12 @@ import dagster as dg
 from orchestration.defs.console_logger import operator_console_logger
 from orchestration.defs.dbt.assets import build_dbt_assets, dbt_resource
 from orchestration.defs.ingest.assets import build_ingest_assets
-from orchestration.defs.publish.assets import build_curated_asset, build_published_asset, notification_lists
+from orchestration.defs.publish.assets import (
+    build_curated_asset,
+    build_published_asset,
+    forced_sale_warnings,
+    notification_lists,
+)
 from orchestration.defs.publish.release import build_release_asset
 from orchestration.defs.quality.assets import (
     great_expectations_suites,
@@ -39,6 +44,7 @@ def build_definitions() -> dg.Definitions:
             reconciliation,
             evidence_site,
             notification_lists,
+            forced_sale_warnings,
         ],
         asset_checks=[ingest_audit_balance, great_expectations_suites, source_freshness],
         jobs=[refresh_job()],

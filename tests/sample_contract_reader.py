@@ -47,6 +47,14 @@ COLUMNS = {
         "barn_i_husstand", "inntektskilde", "krav_belop", "utfall", "losning", "tiltak", "avsluttet",
     ],
     ("regnskap", "ledger.csv"): ["art", "tekst", "belop"],
+    ("namsfogd", "forced_sales.xlsx"): [
+        "Saksnr", "Mottatt", "Saksokertype", "Saksoker", "Saksokers_ref", "Fodselsnummer", "Objekttype", "Utfall",
+        "Utfall_dato",
+    ],
+    ("bbl", "arrears.csv"): [
+        "sak_id", "boligbyggelag", "borettslag", "andel_nr", "fodselsnummer", "navn", "bydel", "barn_i_husstand",
+        "restanse_belop", "forfalt_siden", "trinn", "trinn_dato", "sosialtjeneste_varslet", "begjaert_dato",
+    ],
 }  # fmt: skip
 SOURCE_FILES = {
     "boei": ("tenancies.csv", "rent_ledger.csv"),
@@ -54,13 +62,19 @@ SOURCE_FILES = {
     "namsfogd": ("cases.xlsx",),
     "prosjekt": ("cases.csv",),
     "regnskap": ("ledger.csv",),
+    "bbl": ("arrears.csv",),
 }
+# sources.md: namsfogd/forced_sales.xlsx starts with the bailiff's first forced-sale extract; a
+# namsfogd delivery without it is complete.
+LATER_FILES = {"namsfogd": ("forced_sales.xlsx",)}
+SHEETS = {"cases.xlsx": "Saker", "forced_sales.xlsx": "Tvangssalg"}
 # (separator, encoding, byte-order mark) of each CSV source.
 CSV_FORMATS = {
     "boei": (";", "cp1252", False),
     "regnskap": (";", "cp1252", False),
     "kemner": (",", "utf-8", False),
     "prosjekt": (";", "utf-8", True),
+    "bbl": (";", "utf-8", False),
 }
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -92,6 +106,18 @@ def latest(landing: Path, source: str) -> Delivery:
     return deliveries(landing, source)[-1]
 
 
+def files_in(delivery: Delivery) -> tuple[str, ...]:
+    """The contract's files of a delivery: every file of its source, and a later-starting one once it has come."""
+    later = tuple(n for n in LATER_FILES.get(delivery.source, ()) if (delivery.folder / n).exists())
+    return (*SOURCE_FILES[delivery.source], *later)
+
+
+def latest_with(landing: Path, source: str, name: str) -> Delivery | None:
+    """The latest delivery that has the file (a later-starting file's current state)."""
+    having = [d for d in deliveries(landing, source) if (d.folder / name).exists()]
+    return having[-1] if having else None
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -112,8 +138,9 @@ def csv_rows(delivery: Delivery, name: str) -> tuple[list[str], list[dict[str, s
     return header, [dict(zip(header, row, strict=True)) for row in reader]
 
 
-def xlsx_rows(delivery: Delivery, name: str, sheet: str = "Saker") -> tuple[list[str], list[dict[str, str | None]]]:
-    """Header and rows of the sheet, every cell read as text (dates too)."""
+def xlsx_rows(delivery: Delivery, name: str, sheet: str | None = None) -> tuple[list[str], list[dict[str, str | None]]]:
+    """Header and rows of the sheet (the file's named sheet by default), every cell read as text (dates too)."""
+    sheet = sheet or SHEETS[name]
     loaded = fastexcel.read_excel(str(delivery.folder / name)).load_sheet_by_name(sheet, dtypes="string")
     columns = loaded.to_arrow().to_pydict()
     header = list(columns)
@@ -261,4 +288,102 @@ def table_1_and_2(landing: Path) -> dict[str, dict[int, int]]:
             count("bailiff_evictions", year)
             if c["Saksokertype"] == "KOMMUNE" and c["Saksokers_ref"] in petition_ids:
                 count("collector_evictions", year)
+    return figures
+
+
+# -- the forced-sale follow-up project, recomputed -------------------------------------------
+
+PETITIONER_TYPES = {"BORETTSLAG": "cooperative", "KOMMUNE": "municipality", "BANK": "bank", "ANNEN": "other"}
+MATCH_WINDOW_DAYS = 31  # by person and date: begjaert_dato within a month of Mottatt
+
+
+def _day(text: str | None) -> dt.date | None:
+    return None if text in (None, "") else excel_date(text)[0]
+
+
+def forced_sale_figures(landing: Path) -> dict:
+    """The follow-up project's figures from the extracts alone.
+
+    - petitions / forced_sales / lapsed_or_withdrawn per (year, petitioner type): the latest
+      forced_sales.xlsx, by year received and by year of the outcome;
+    - matches of the bailiff's BORETTSLAG cases to arrears cases: by reference (Saksokers_ref =
+      sak_id of any bbl delivery), else, without a reference, by the same national id and a
+      begjaert_dato within a month of Mottatt; arrears cases at BEGJAERT / TVANGSSOLGT (latest
+      version) no bailiff case matches are co-operative petitions the bailiff never received;
+    - notified_before per (year, cooperative | municipality): a notice to the social service
+      dated before Mottatt - the matched arrears case's sosialtjeneste_varslet, or a collector
+      notice of type TVANGSSALG (any kemner delivery) for the same national id;
+    - co_op_stages: the arrears cases of the latest bbl delivery per (boligbyggelag, trinn).
+    """
+    extract = latest_with(landing, "namsfogd", "forced_sales.xlsx")
+    cases = xlsx_rows(extract, "forced_sales.xlsx")[1] if extract else []
+    arrears: dict[str, dict] = {}
+    varslet: dict[str, dt.date] = {}
+    for delivery in deliveries(landing, "bbl"):
+        for row in csv_rows(delivery, "arrears.csv")[1]:
+            arrears[row["sak_id"]] = row  # the latest version of every case ever delivered
+            if row["sosialtjeneste_varslet"]:
+                day = date_dmy(row["sosialtjeneste_varslet"])
+                varslet[row["sak_id"]] = min(day, varslet.get(row["sak_id"], day))
+    notices: dict[str, list[dt.date]] = {}
+    for delivery in deliveries(landing, "kemner"):
+        for row in csv_rows(delivery, "notifications.csv")[1]:
+            if row["varseltype"] == "TVANGSSALG":
+                notices.setdefault(row["fodselsnummer"], []).append(date_iso(row["varsel_dato"]))
+    figures: dict = {"petitions": {}, "forced_sales": {}, "lapsed_or_withdrawn": {}, "notified_before": {},
+                     "notice_days": {}, "matches": {"reference": 0, "person_and_date": 0, "bailiff_only": 0}}
+
+    def count(table: str, key: tuple) -> None:
+        figures[table][key] = figures[table].get(key, 0) + 1
+
+    matched: dict[str, str] = {}  # Saksnr -> sak_id
+    co_op = [c for c in cases if c["Saksokertype"] == "BORETTSLAG"]
+    for c in co_op:
+        if c["Saksokers_ref"] in arrears and c["Saksokers_ref"] not in matched.values():
+            matched[c["Saksnr"]] = c["Saksokers_ref"]
+            figures["matches"]["reference"] += 1
+    for c in co_op:
+        if c["Saksnr"] in matched:
+            continue
+        if optional(c["Saksokers_ref"]):  # a reference that is no arrears case: no match by person and date
+            figures["matches"]["bailiff_only"] += 1
+            continue
+        received = _day(c["Mottatt"])
+        candidates = sorted(
+            (abs((date_dmy(a["begjaert_dato"]) - received).days), sak_id)
+            for sak_id, a in arrears.items()
+            if a["fodselsnummer"] == c["Fodselsnummer"] and a["begjaert_dato"] and sak_id not in matched.values()
+            and abs((date_dmy(a["begjaert_dato"]) - received).days) <= MATCH_WINDOW_DAYS
+        )
+        if candidates:
+            matched[c["Saksnr"]] = candidates[0][1]
+            figures["matches"]["person_and_date"] += 1
+        else:
+            figures["matches"]["bailiff_only"] += 1
+    figures["matches"]["cooperative_only"] = sum(
+        1 for sak_id, a in arrears.items() if a["trinn"] in ("BEGJAERT", "TVANGSSOLGT") and sak_id not in matched.values()
+    )
+    for c in cases:
+        kind = PETITIONER_TYPES[c["Saksokertype"]]
+        received = _day(c["Mottatt"])
+        count("petitions", (received.year, kind))
+        decided = _day(c["Utfall_dato"])
+        if c["Utfall"] == "SOLGT":
+            count("forced_sales", (decided.year, kind))
+        if c["Utfall"] in ("BORTFALT", "TRUKKET"):
+            count("lapsed_or_withdrawn", (decided.year, kind))
+        if kind in ("cooperative", "municipality"):
+            earlier = [d for d in notices.get(c["Fodselsnummer"], []) if d < received]
+            sak_id = matched.get(c["Saksnr"])
+            if sak_id in varslet and varslet[sak_id] < received:
+                earlier.append(varslet[sak_id])
+            if earlier:
+                count("notified_before", (received.year, kind))
+                figures["notice_days"].setdefault((received.year, kind), []).append((received - min(earlier)).days)
+    latest_bbl = deliveries(landing, "bbl")
+    figures["co_op_stages"] = {}
+    if latest_bbl:
+        for row in csv_rows(latest_bbl[-1], "arrears.csv")[1]:
+            key = (row["boligbyggelag"], row["trinn"])
+            figures["co_op_stages"][key] = figures["co_op_stages"].get(key, 0) + 1
     return figures

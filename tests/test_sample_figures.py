@@ -31,6 +31,7 @@ from tests.sample_contract_reader import (
     deliveries,
     district,
     excel_date,
+    files_in,
     is_female,
     is_valid_synthetic_id,
     latest,
@@ -86,6 +87,10 @@ def test_every_source_has_several_deliveries_and_regnskap_one():
     for source in ("boei", "kemner", "namsfogd", "prosjekt"):
         assert len(deliveries(LANDING, source)) >= 4
     assert len(deliveries(LANDING, "regnskap")) == 1
+    # the forced-sale files start part-way through the namsfogd deliveries
+    assert [d.date.isoformat() for d in deliveries(LANDING, "bbl")] == ["2007-06-30", "2007-12-31"]
+    with_extract = [d.date.isoformat() for d in deliveries(LANDING, "namsfogd") if "forced_sales.xlsx" in files_in(d)]
+    assert with_extract == ["2007-06-30", "2007-12-31"]
 
 
 def test_manifests_match_the_files():
@@ -93,10 +98,8 @@ def test_manifests_match_the_files():
         manifest = delivery.manifest
         assert manifest["source"] == delivery.source
         assert manifest["delivery_date"] == delivery.date.isoformat()
-        assert [f["name"] for f in manifest["files"]] == list(SOURCE_FILES[delivery.source])
-        assert sorted(p.name for p in delivery.folder.iterdir()) == sorted(
-            [*SOURCE_FILES[delivery.source], "_manifest.json"]
-        )
+        assert [f["name"] for f in manifest["files"]] == list(files_in(delivery))
+        assert sorted(p.name for p in delivery.folder.iterdir()) == sorted([*files_in(delivery), "_manifest.json"])
         for listed in manifest["files"]:
             path = delivery.folder / listed["name"]
             assert listed["sha256"] == sha256(path), path
@@ -105,7 +108,7 @@ def test_manifests_match_the_files():
 
 def test_headers_are_the_contract_columns_in_order():
     for delivery in all_deliveries():
-        for name in SOURCE_FILES[delivery.source]:
+        for name in files_in(delivery):
             assert rows(delivery, name)[0] == COLUMNS[(delivery.source, name)], delivery.folder / name
 
 
@@ -128,7 +131,7 @@ def test_encodings_and_line_endings():
 
 
 def test_utf8_sources_carry_norwegian_letters():
-    for source, name in (("prosjekt", "cases.csv"), ("kemner", "notifications.csv")):
+    for source, name in (("prosjekt", "cases.csv"), ("kemner", "notifications.csv"), ("bbl", "arrears.csv")):
         text = (latest(LANDING, source).folder / name).read_bytes().decode("utf-8-sig")
         assert any(letter in text for letter in "æøåÆØÅ")
 
@@ -152,7 +155,7 @@ def test_amount_and_date_formats_vary_as_the_contract_allows():
 def test_national_ids_are_valid_synthetic_numbers_everywhere():
     id_columns = {"fodselsnummer", "Fodselsnummer"}
     for delivery in all_deliveries():
-        for name in SOURCE_FILES[delivery.source]:
+        for name in files_in(delivery):
             header, data = rows(delivery, name)
             for column in id_columns & set(header):
                 bad = [r[column] for r in data if not is_valid_synthetic_id(r[column])]

@@ -1,8 +1,5 @@
 """Dagster resources. Configured from the environment; the defaults run the bundled sample."""
 
-
-from pathlib import Path
-
 import dagster as dg
 
 from orchestration.settings import Settings, load_settings

@@ -3,7 +3,9 @@
 - Primary suppression: a count from 1 to ``threshold`` (4 by default) is not shown.
 - Secondary suppression: wherever a published total lets a single suppressed cell be
   recomputed (one suppressed cell in a group whose total is known), the next smallest
-  non-zero cell of that group is suppressed too, until no group has exactly one.
+  non-zero cell of that group is suppressed too, until no group has exactly one. The
+  totals are over rows (``margins``) or, within a row, a count that is the sum of other
+  counts of the same row (``row_totals``, e.g. cases = the sum of the claim-band counts).
 - Derived values: a percentage, change or flag computed from a suppressed count is
   null as well; so is a change computed from a suppressed count of the earlier year.
 - ``suppressed`` is true on every row with a suppressed cell.
@@ -36,6 +38,8 @@ class DisclosureRule:
     # Order and partition that define "the previous row".
     order_by: tuple[str, ...] = ()
     partition_by: tuple[str, ...] = ()
+    # Count → the counts of the same row that add up to it (a total published in the row).
+    row_totals: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_meta(cls, meta: dict) -> DisclosureRule:
@@ -46,6 +50,7 @@ class DisclosureRule:
             derived_from_previous=dict(meta.get("derived_from_previous", {})),
             order_by=tuple(meta.get("order_by", ())),
             partition_by=tuple(meta.get("partition_by", ())),
+            row_totals={k: tuple(v) for k, v in meta.get("row_totals", {}).items()},
         )
 
 
@@ -65,6 +70,9 @@ def suppression_masks(frame: pl.DataFrame, rule: DisclosureRule, threshold: int)
     changed = True
     while changed:
         changed = False
+        for total, parts in rule.row_totals.items():
+            frame, hid = _suppress_within_rows(frame, total, parts)
+            changed = changed or hid
         for column in rule.counts:
             mask = _mask_name(column)
             for margin in rule.margins:
@@ -84,6 +92,34 @@ def suppression_masks(frame: pl.DataFrame, rule: DisclosureRule, threshold: int)
                     )
                     changed = True
     return frame
+
+
+def _suppress_within_rows(frame: pl.DataFrame, total: str, parts: tuple[str, ...]) -> tuple[pl.DataFrame, bool]:
+    """Where a row shows ``total`` and exactly one of its ``parts`` is suppressed, suppress the
+    smallest other non-zero part too (a zero when there is none, else the total itself); where
+    it hides ``total`` but shows every part, suppress the smallest non-zero part."""
+    masks = [_mask_name(total), *(_mask_name(p) for p in parts)]
+    rows = frame.select("__row__", total, *parts, *masks).to_dicts()
+    hide: dict[str, list[int]] = {}
+    for row in rows:
+        hidden_parts = sum(bool(row[_mask_name(p)]) for p in parts)
+        if row[_mask_name(total)]:
+            nonzero = sorted((row[p], p) for p in parts if row[p])
+            if hidden_parts == 0 and nonzero:
+                hide.setdefault(nonzero[0][1], []).append(row["__row__"])
+            continue
+        if hidden_parts != 1:
+            continue
+        shown = [p for p in parts if not row[_mask_name(p)] and row[p] is not None]
+        candidates = sorted((row[p], i) for i, p in enumerate(shown) if row[p] > 0) or [
+            (row[p], i) for i, p in enumerate(shown)
+        ]
+        column = shown[candidates[0][1]] if candidates else total
+        hide.setdefault(column, []).append(row["__row__"])
+    for column, hidden_rows in hide.items():
+        mask = _mask_name(column)
+        frame = frame.with_columns(pl.col("__row__").is_in(hidden_rows).or_(pl.col(mask)).alias(mask))
+    return frame, bool(hide)
 
 
 def protect(frame: pl.DataFrame, rule: DisclosureRule, threshold: int) -> pl.DataFrame:
@@ -121,6 +157,12 @@ def verify(protected: pl.DataFrame, rule: DisclosureRule, threshold: int) -> lis
                 if hidden == 1 and group.height > 1:
                     where = f" in group {dict(zip(margin, key))}" if margin else ""
                     problems.append(f"{column}: one suppressed cell{where} can be recomputed from the total")
+    for total, parts in rule.row_totals.items():
+        # a row showing the total must not have exactly one of its parts hidden
+        hidden = pl.sum_horizontal([(pl.col(p).is_null() & pl.col(SUPPRESSED)).cast(pl.Int32) for p in parts])
+        leaked = protected.filter(pl.col(total).is_not_null() & (hidden == 1))
+        if leaked.height:
+            problems.append(f"{total}: one suppressed cell of {', '.join(parts)} can be recomputed from it in {leaked.height} row(s)")
     for column, sources in rule.derived.items():
         for source in sources:
             leaked = protected.filter(pl.col(source).is_null() & pl.col(SUPPRESSED) & pl.col(column).is_not_null())

@@ -209,7 +209,13 @@ def _read_strings(spec: FileSpec, path: Path, delivery: Delivery, entry: Manifes
     try:
         if spec.format.container == "xlsx":
             try:
-                frame = pl.read_excel(path, sheet_name=spec.sheet, engine="calamine", read_options={"dtypes": "string"})
+                # drop_empty_rows=False: an empty row between data rows is a data row (sources.md
+                # counts it; its missing values quarantine it, at its own row number). Only the
+                # trailing empty rows are not data rows (``_without_trailing_empty_rows``).
+                frame = pl.read_excel(
+                    path, sheet_name=spec.sheet, engine="calamine", read_options={"dtypes": "string"},
+                    drop_empty_rows=False,
+                )
             except ValueError as error:
                 if "sheet" in str(error).lower():
                     raise delivery.refuse(f"the workbook has no sheet {spec.sheet!r}", entry.name) from None

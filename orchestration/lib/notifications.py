@@ -160,9 +160,10 @@ def _owner_only() -> Iterator[None]:
         os.umask(previous)
 
 
-def write_lists(restricted_dir: Path, lists: dict[str, pl.DataFrame]) -> list[Path]:
-    """Write one CSV per district, owner-only; a district no longer listed loses its old file."""
-    folder = restricted_dir / FOLDER
+def write_lists(restricted_dir: Path, lists: dict[str, pl.DataFrame], folder_name: str = FOLDER) -> list[Path]:
+    """Write one CSV per district into ``restricted/<folder_name>/``, owner-only; a district no
+    longer listed loses its old file."""
+    folder = restricted_dir / folder_name
     written = []
     with _owner_only():
         for path in (restricted_dir, folder):

@@ -88,6 +88,9 @@ TABLE_TITLES = {
     "cases_by_social_service_involvement": "Project cases by the social service's involvement",
     "project_accounts_summary": "The project's accounts",
     "report_comparison": "The warehouse's figures beside the 2008 report's",
+    "forced_sales_by_year": "Petitions for forced sale and forced sales, by year and petitioner (the follow-up project's Table 1)",
+    "forced_sale_notice_coverage": "Petitions for forced sale the social service was notified of first, by year and petitioner",
+    "co_op_arrears_by_stage": "The housing associations' arrears cases by stage, latest delivery",
 }
 
 COLUMN_LABELS = {
@@ -129,6 +132,24 @@ COLUMN_LABELS = {
     "total_income_nok": "Income, NOK",
     "total_expenses_nok": "Expenses, NOK",
     "balance_nok": "Balance, NOK",
+    "petitioner_type": "Petitioner",
+    "forced_sales": "Forced sales",
+    "lapsed_or_withdrawn": "Lapsed or withdrawn",
+    "forced_sales_change": "Change in forced sales",
+    "forced_sales_change_pct": "Change in forced sales, %",
+    "forced_sale_share_pct": "Forced-sale share, %",
+    "notified_before": "Social service notified first",
+    "notified_before_pct": "Notified first, %",
+    "median_notice_days": "Median days' notice",
+    "housing_association": "Housing association",
+    "stage": "Stage",
+    "with_children": "With children",
+    "arrears_nok_total": "Arrears, NOK",
+    "under 5000": f"Under 5{NBSP}000",
+    "5000-9999": f"5{NBSP}000–9{NBSP}999",
+    "10000-19999": f"10{NBSP}000–19{NBSP}999",
+    "20000-29999": f"20{NBSP}000–29{NBSP}999",
+    "30000+": f"30{NBSP}000 or more",
 }
 
 # Which code list labels a column's values (dbt_project/seeds/code_lists.csv, "description").
@@ -138,6 +159,7 @@ CODE_LIST_OF_COLUMN = {
     "solution": "solution",
     "action": "action",
     "known_to_social_service": "known_to_social_service",
+    "stage": "co_op_stage",
 }
 VALUE_LABELS = {
     "source": {"collector": "Collector", "bailiff": "Bailiff (all landlords)"},
@@ -145,6 +167,12 @@ VALUE_LABELS = {
     "household_type": {"with_children": "With children", "without_children": "Without children"},
     "sex": {"F": "Women", "M": "Men"},
     "solution": {"not_recorded": "Not recorded"},
+    "petitioner_type": {
+        "cooperative": "Housing co-operatives",
+        "municipality": "The municipality (housing loans)",
+        "bank": "Banks and lenders",
+        "other": "Other petitioners",
+    },
     "claim_band": {
         "under 5000": f"Under 5{NBSP}000",
         "5000-9999": f"5{NBSP}000–9{NBSP}999",
@@ -636,6 +664,81 @@ def _as_float(value: object) -> float | None:
     return float(value)  # type: ignore[arg-type]
 
 
+# -- the forced-sale follow-up project --------------------------------------------------------
+
+FORCED_SALE_TABLES = ("forced_sales_by_year", "forced_sale_notice_coverage", "co_op_arrears_by_stage")
+
+
+def grouped_chart_html(
+    key: str, title: str, tables: dict[str, PublishedTable], labels: Labels, *, table: str, column: str,
+    category: str, series: str, percent: bool = False, note: str = "",
+) -> str:
+    """A bar chart of one column of a published table, one bar group per ``category`` value and one bar
+    per ``series`` value (figures of the forced-sale section: numbered, and classed ``graph``, apart from the
+    report's diagrams)."""
+    heading = f"<strong>Figure {e(key)}.</strong> {e(title)}"
+    published = tables.get(table)
+    if published is None or column not in published.frame.columns or published.not_yet_delivered:
+        why = (
+            f"not yet known: it is built from {e(', '.join(published.not_yet_delivered))}, which has not been delivered yet"
+            if published is not None and published.not_yet_delivered
+            else "not available: the table has not been published"
+        )
+        return (
+            f'<figure class="graph missing" id="figure-{e(key)}"><figcaption>{heading}</figcaption>'
+            f'<p class="note unknown">{why.capitalize()} (<code>published/{e(table)}.parquet</code>).</p></figure>'
+        )
+    frame = published.frame
+    series_values = list(dict.fromkeys(frame[series].to_list()))
+    bars = []
+    for value in dict.fromkeys(frame[category].to_list()):
+        values, hidden = [], []
+        for series_value in series_values:
+            index = next(
+                (i for i, (c, s) in enumerate(zip(frame[category], frame[series])) if c == value and s == series_value), None
+            )
+            values.append(None if index is None else _as_float(frame[column][index]))
+            hidden.append(False if index is None else published.is_suppressed(index, column))
+        bars.append(Bar(labels.value(category, value), values, hidden))
+    svg = bar_chart(bars, percent=percent, series=[labels.value(series, v) for v in series_values], title=f"Figure {key}: {title}")
+    notes = [note] if note else []
+    if any(any(b.suppressed) for b in bars):
+        notes.append(f"{SUPPRESSED_MARK} Suppressed (disclosure control).")
+    footnotes = "".join(f'<p class="note">{e(n)}</p>' for n in notes)
+    return (
+        f'<figure class="graph" id="figure-{e(key)}"><figcaption>{heading}</figcaption>{svg}'
+        f'<p class="note">Source: <code>published/{e(table)}.parquet</code>.</p>{footnotes}</figure>'
+    )
+
+
+FORCED_SALE_DEFINITIONS = """
+<dl class="definitions">
+<dt>Petition for forced sale (<span lang="nb">begjæring om tvangssalg</span>)</dt>
+<dd>A creditor's request to the bailiff to have a home sold: a housing co-operative for unpaid common costs
+(<span lang="nb">felleskostnader</span>), the municipality for a municipal housing loan, a bank or another creditor.
+Counted in the year the bailiff received it (<code>namsfogd/forced_sales.xlsx</code>).</dd>
+<dt>Forced sale; lapsed or withdrawn</dt>
+<dd>A petition that ended in the home being sold by forced sale, or that lapsed (paid or settled) or was withdrawn,
+counted in the year of that outcome. The forced-sale share is forced sales as a percentage of the petitions of the same
+year and petitioner.</dd>
+<dt>Social service notified first</dt>
+<dd>Under the routine the city adopted in December 2007, the district social service is to be notified when a petition
+for a forced sale threatens. A petition counts as notified first when the earliest notice to the social service is dated
+before the bailiff received the petition: the housing association's <span lang="nb">sosialtjeneste_varslet</span> on
+the member's arrears case, or a collector notice of type <span lang="nb">TVANGSSALG</span> for the same person. The
+median days' notice is the median number of days between that notice and the petition.</dd>
+<dt>Arrears case and stage</dt>
+<dd>A co-operative member with unpaid common costs at one of the housing associations BOB, Vestbo and Stor-Bergen
+(<code>bbl/arrears.csv</code>), in the latest delivery: warning sent, ordered to sell, forced sale petitioned, and the
+cases closed since the previous delivery (settled, sold by the member, sold by forced sale). Claim bands are of the
+unpaid common costs on the delivery date.</dd>
+<dt>Matching</dt>
+<dd>The bailiff's co-operative cases are matched to the arrears cases by the co-operative's reference, and without one by
+person and date. Cases without a counterpart, and petitions without a notice first, are findings in
+<code>quality/reconciliation.parquet</code> for the auditors, with the match rates.</dd>
+</dl>"""
+
+
 # -- tables -----------------------------------------------------------------------------------
 
 
@@ -879,8 +982,8 @@ table.comparison td.what { min-width: 13rem; }
 .status-differs, .status-not_computed { color: #9b1c1c; font-weight: 700; }
 .note { font-size: .84rem; color: var(--muted); margin: .35rem 0; }
 .empty { font-style: italic; }
-figure.chart { margin: 1.75rem 0 2.25rem; }
-figure.chart figcaption { font-weight: 400; margin-bottom: .5rem; }
+figure.chart, figure.graph { margin: 1.75rem 0 2.25rem; }
+figure.chart figcaption, figure.graph figcaption { font-weight: 400; margin-bottom: .5rem; }
 .report-title { color: var(--muted); font-size: .88rem; }
 svg { display: block; width: 100%; max-width: 760px; height: auto; overflow: visible; }
 svg text { font-family: inherit; font-size: 13px; fill: var(--ink); }
@@ -894,7 +997,7 @@ svg .grid { stroke: #e4e8ec; stroke-width: 1; }
 svg .axis { stroke: var(--ink); stroke-width: 1; }
 footer { margin-top: 3rem; padding-top: 1rem; border-top: 1px solid var(--rule); font-size: .85rem; color: var(--muted); }
 @media (max-width: 40rem) { nav.contents ol { columns: 1; } h1 { font-size: 1.7rem; } }
-@media print { main { max-width: none; padding: 0; } h2 { break-before: auto; } figure.chart, .table-block { break-inside: avoid; } }
+@media print { main { max-width: none; padding: 0; } h2 { break-before: auto; } figure.chart, figure.graph, .table-block { break-inside: avoid; } }
 """
 
 
@@ -1043,7 +1146,7 @@ applicable (the first year has no change; a group without cases has no share).</
         "petitions_evictions_by_year", "national_targets", "cases_by_district", "cases_by_household_type",
         "cases_by_sex_and_age_band", "cases_by_sex", "cases_by_income_source", "case_outcomes_summary",
         "cases_by_solution", "cases_by_action", "cases_by_claim_band", "cases_by_social_service_involvement",
-        "project_accounts_summary", "report_comparison",
+        "project_accounts_summary", "report_comparison", *FORCED_SALE_TABLES,
     }
     others = [n for n in ordered if n not in rendered_tables]
 
@@ -1085,8 +1188,33 @@ applicable (the first year has no change; a group without cases has no share).</
         "<p>Income and expenses of the project (chapter 6 of the 2008 report). A negative balance is the deficit "
         "the municipality claims from Husbanken.</p>" + block("project_accounts_summary") + "</section>"
     )
+    forced_sales_section = (
+        '<section id="forced-sales"><h2>4. Forced sales: the follow-up project\'s baseline</h2>'
+        "<p>The 2008 report closes with the next project: Bergen, Husbanken and the housing associations BOB, Vestbo "
+        "and Stor-Bergen set out to prevent forced sales (<span lang=\"nb\">tvangssalg</span>) in housing "
+        "co-operatives. These tables are its baseline: the petitions for forced sale at the bailiff and how they "
+        "ended, how often the district social service was notified before a petition (the routine of December 2007), "
+        "and the housing associations' arrears cases by stage. They are counted like the eviction figures, under "
+        "the same disclosure control; changes are measured against the earlier year.</p>"
+        + '<h3 id="forced-sales-by-year">Petitions for forced sale and forced sales</h3>'
+        + block("forced_sales_by_year")
+        + grouped_chart_html("F1", "Petitions for forced sale, by petitioner and year", tables, labels,
+                             table="forced_sales_by_year", column="petitions", category="petitioner_type", series="year")
+        + '<h3 id="forced-sale-notices">The notification routine</h3>'
+        + block("forced_sale_notice_coverage")
+        + grouped_chart_html("F2", "Share of petitions for forced sale the social service was notified of first",
+                             tables, labels, table="forced_sale_notice_coverage", column="notified_before_pct",
+                             category="petitioner_type", series="year", percent=True)
+        + '<h3 id="co-op-arrears">Arrears cases in the housing co-operatives</h3>'
+        + block("co_op_arrears_by_stage")
+        + grouped_chart_html("F3", "Arrears cases by stage and housing association, latest delivery", tables, labels,
+                             table="co_op_arrears_by_stage", column="cases", category="stage",
+                             series="housing_association")
+        + "<h3>Definitions</h3>" + FORCED_SALE_DEFINITIONS
+        + "</section>"
+    )
     comparison_section = (
-        '<section id="comparison"><h2>4. Comparison with the 2008 report</h2>'
+        '<section id="comparison"><h2>5. Comparison with the 2008 report</h2>'
         + (comparison_html(tables["report_comparison"]) if "report_comparison" in tables else block("report_comparison"))
         + "</section>"
     )
@@ -1096,12 +1224,12 @@ applicable (the first year has no change; a group without cases has no share).</
             '<section id="other-tables"><h2>Other published tables</h2>'
             + "".join(block(n) for n in others) + "</section>"
         )
-    revisions_section = f'<section id="revisions"><h2>5. Revisions</h2>{revisions_html(revisions_log, labels)}</section>'
+    revisions_section = f'<section id="revisions"><h2>6. Revisions</h2>{revisions_html(revisions_log, labels)}</section>'
     files = "".join(
         f"<li><code>published/{e(n)}.parquet</code> – {e(tables[n].description)}</li>" for n in ordered
     )
     files_section = (
-        '<section id="files"><h2>6. The tables as files</h2>'
+        '<section id="files"><h2>7. The tables as files</h2>'
         "<p>Every table on this page is a disclosure-controlled Parquet file in the warehouse's "
         "<code>published/</code> folder, with unrounded values and a description of the table and of each column "
         "in its metadata.</p>"
@@ -1113,6 +1241,7 @@ applicable (the first year has no change; a group without cases has no share).</
 <li><a href="#petitions">Petitions for eviction and evictions</a></li>
 <li><a href="#project">The project's cases</a></li>
 <li><a href="#accounts">The project's accounts</a></li>
+<li><a href="#forced-sales">Forced sales: the follow-up project's baseline</a></li>
 <li><a href="#comparison">Comparison with the 2008 report</a></li>
 <li><a href="#revisions">Revisions</a></li>
 <li><a href="#files">The tables as files</a></li>
@@ -1157,6 +1286,7 @@ tables; no person can be identified from them.</p>
 {petitions_section}
 {project_section}
 {accounts_section}
+{forced_sales_section}
 {comparison_section}
 {other_section}
 {revisions_section}
@@ -1164,7 +1294,7 @@ tables; no person can be identified from them.</p>
 <footer>
 <p>Produced by the eviction-prevention data warehouse from the published tables of this run. Tables, diagrams and
 definitions follow the project's final report (2008); where the report's own percentages were computed differently,
-section 4 shows both.</p>
+section 5 shows both.</p>
 </footer>
 </main>
 </body>

@@ -66,7 +66,10 @@ def test_published_files_carry_their_row_key_and_disclosure(sample_refresh):
 def test_the_release_page_is_written_from_the_published_tables(sample_refresh):
     page = (sample_refresh.warehouse / "published" / "release" / "index.html").read_text(encoding="utf-8")
     assert '<meta charset="utf-8">' in page
-    assert page.count('<figure class="chart"') == 17 and page.count("<svg") == 17
+    # the report's 17 diagrams, and a figure for each of the forced-sale follow-up project's 3 tables
+    assert page.count('<figure class="chart"') == 17 and page.count('<figure class="graph"') == 3
+    assert page.count("<svg") == 20
+    assert 'id="forced-sales"' in page and "not yet known" not in page
     assert "Data cut-off</dt><dd>31 December 2007" in page
     assert '<span class="status final">Final</span>' in page
     assert "Laksevåg" in page and "Årstad" in page

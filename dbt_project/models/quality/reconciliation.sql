@@ -1,11 +1,14 @@
 -- Reconciliation evidence for auditors (quality/reconciliation): one row per finding that the
 -- sources disagree, that a rule of conduct was broken, or that a figure printed in the 2008
 -- report differs from what the warehouse computes. Records are identified by pseudonymised keys
--- only (petition_id, bailiff_case_no, case_id, tenancy_id, person_key); never by names or ids.
+-- only (petition_id, bailiff_case_no, case_id, arrears_case_id, tenancy_id, person_key); never by
+-- names or ids. bailiff_case_no is the bailiff's case number of an eviction case or, for the
+-- forced-sale checks, of a forced-sale case.
 --
 -- severity: error   = a rule of conduct broken (petition without the complaints board's approval);
 --           warning = the sources disagree;
---           info    = worth knowing (serial petitions, report figures computed differently).
+--           info    = worth knowing (serial petitions, report figures computed differently, the
+--                     match rates of the forced-sale cases).
 
 with
 
@@ -39,6 +42,12 @@ registered_tenancies as (
 
 ),
 
+forced_sale_cases as (
+
+    select * from {{ ref('int_forced_sale_cases_enriched') }}
+
+),
+
 report_comparison as (
 
     -- The one comparison with the 2008 report (published/report_comparison): its rows that do not
@@ -55,6 +64,7 @@ collector_petition_not_at_bailiff as (
         petition_id,
         cast(null as varchar) as bailiff_case_no,
         cast(null as varchar) as case_id,
+        cast(null as varchar) as arrears_case_id,
         tenancy_id,
         person_key,
         format(
@@ -84,6 +94,7 @@ bailiff_case_without_collector_petition as (
         cast(null as varchar) as petition_id,
         bailiff_case_no,
         cast(null as varchar) as case_id,
+        cast(null as varchar) as arrears_case_id,
         cast(null as bigint) as tenancy_id,
         person_key,
         format(
@@ -103,6 +114,7 @@ status_disagreement as (
         petitions.petition_id,
         petitions.bailiff_case_no,
         cast(null as varchar) as case_id,
+        cast(null as varchar) as arrears_case_id,
         petitions.tenancy_id,
         petitions.person_key,
         format(
@@ -129,6 +141,7 @@ petition_without_board_approval as (
         petition_id,
         bailiff_case_no,
         cast(null as varchar) as case_id,
+        cast(null as varchar) as arrears_case_id,
         tenancy_id,
         person_key,
         format(
@@ -163,6 +176,7 @@ serial_petitions as (
         petition_id,
         bailiff_case_no,
         cast(null as varchar) as case_id,
+        cast(null as varchar) as arrears_case_id,
         tenancy_id,
         person_key,
         format(
@@ -184,6 +198,7 @@ project_case_tenancy_not_in_register as (
         cast(null as varchar) as petition_id,
         cast(null as varchar) as bailiff_case_no,
         project_cases.case_id,
+        cast(null as varchar) as arrears_case_id,
         project_cases.tenancy_id,
         project_cases.person_key,
         format(
@@ -207,6 +222,7 @@ report_figure_differs as (
         cast(null as varchar) as petition_id,
         cast(null as varchar) as bailiff_case_no,
         cast(null as varchar) as case_id,
+        cast(null as varchar) as arrears_case_id,
         cast(null as bigint) as tenancy_id,
         cast(null as varchar) as person_key,
         format(
@@ -215,6 +231,126 @@ report_figure_differs as (
         ) as detail
     from report_comparison
     where status <> 'agrees'
+
+),
+
+co_op_petition_not_at_bailiff as (
+
+    select
+        'co_op_petition_not_at_bailiff' as check_name,
+        'warning' as severity,
+        cast(null as varchar) as petition_id,
+        cast(null as varchar) as bailiff_case_no,
+        cast(null as varchar) as case_id,
+        arrears_case_id,
+        cast(null as bigint) as tenancy_id,
+        person_key,
+        format(
+            'Housing association {} reports arrears case {} as {} (forced sale petitioned on {}), but the bailiff has no forced-sale case for it by reference or by person and date.',
+            housing_association, arrears_case_id, co_op_stage, coalesce(strftime(petitioned_date, '%Y-%m-%d'), 'no date')
+        ) as detail
+    from forced_sale_cases
+    where match_status = 'cooperative_only'
+
+),
+
+forced_sale_without_co_op_arrears as (
+
+    select
+        'forced_sale_without_co_op_arrears' as check_name,
+        'warning' as severity,
+        cast(null as varchar) as petition_id,
+        bailiff_case_no,
+        cast(null as varchar) as case_id,
+        cast(null as varchar) as arrears_case_id,
+        cast(null as bigint) as tenancy_id,
+        person_key,
+        format(
+            'The bailiff received forced-sale case {} from a housing co-operative (BORETTSLAG) on {}, outcome {}, but no arrears case of the housing associations matches it by reference or by person and date.',
+            bailiff_case_no, strftime(received_date, '%Y-%m-%d'), outcome
+        ) as detail
+    from forced_sale_cases
+    where match_status = 'bailiff_only'
+
+),
+
+forced_sale_without_notice as (
+
+    -- the notification routine: the district social service is notified before a co-operative or the
+    -- municipality petitions for a forced sale; an error once the routine applies, a warning before
+    select
+        'forced_sale_without_notice' as check_name,
+        case
+            when petition_date >= date '{{ var("forced_sale_notice_routine_from") }}' then 'error'
+            else 'warning'
+        end as severity,
+        cast(null as varchar) as petition_id,
+        bailiff_case_no,
+        cast(null as varchar) as case_id,
+        arrears_case_id,
+        cast(null as bigint) as tenancy_id,
+        person_key,
+        format(
+            'A forced sale was petitioned by the {} on {} ({}) without the district social service being notified first (no sosialtjeneste_varslet and no collector notice of type TVANGSSALG for the person before that date){}.',
+            petitioner_type, strftime(petition_date, '%Y-%m-%d'),
+            case when bailiff_case_no is not null then 'received by the bailiff' else 'petitioned, not received by the bailiff' end,
+            case
+                when petition_date >= date '{{ var("forced_sale_notice_routine_from") }}'
+                    then ', after the notification routine of {{ var("forced_sale_notice_routine_from") }}'
+                else ''
+            end
+        ) as detail
+    from forced_sale_cases
+    where petitioner_type in ('cooperative', 'municipality')
+        and social_service_notified_date is null
+
+),
+
+forced_sale_match_counts as (
+
+    select
+        count(case when match_status = 'matched' then 1 end) as matched,
+        count(case when match_status = 'matched' and match_method = 'reference' then 1 end) as by_reference,
+        count(case when match_status = 'matched' and match_method = 'person_and_date' then 1 end) as by_person_and_date,
+        count(case when match_status = 'bailiff_only' then 1 end) as bailiff_only,
+        count(case when match_status = 'cooperative_only' then 1 end) as cooperative_only
+    from forced_sale_cases
+
+),
+
+forced_sale_match_rate as (
+
+    select
+        'forced_sale_match_rate' as check_name,
+        'info' as severity,
+        cast(null as varchar) as petition_id,
+        cast(null as varchar) as bailiff_case_no,
+        cast(null as varchar) as case_id,
+        cast(null as varchar) as arrears_case_id,
+        cast(null as bigint) as tenancy_id,
+        cast(null as varchar) as person_key,
+        detail
+    from (
+        select
+            format(
+                'Bailiff forced-sale cases from housing co-operatives matched to an arrears case: {} of {} ({} %): {} by reference, {} by person and date; {} without an arrears case.',
+                matched, matched + bailiff_only, round(100.0 * matched / (matched + bailiff_only), 1),
+                by_reference, by_person_and_date, bailiff_only
+            ) as detail
+        from forced_sale_match_counts
+        where matched + bailiff_only > 0
+
+        union all
+
+        select
+            format(
+                'Co-operative petitions for forced sale (arrears cases petitioned) matched to a bailiff case: {} of {} ({} %); {} the bailiff never received.',
+                matched, matched + cooperative_only, round(100.0 * matched / (matched + cooperative_only), 1),
+                cooperative_only
+            ) as detail
+        from forced_sale_match_counts
+        where matched + cooperative_only > 0
+    ) as rates
 
 ),
 
@@ -233,6 +369,14 @@ findings as (
     select * from project_case_tenancy_not_in_register
     union all
     select * from report_figure_differs
+    union all
+    select * from co_op_petition_not_at_bailiff
+    union all
+    select * from forced_sale_without_co_op_arrears
+    union all
+    select * from forced_sale_without_notice
+    union all
+    select * from forced_sale_match_rate
 
 ),
 
@@ -244,6 +388,7 @@ final as (
         petition_id,
         bailiff_case_no,
         case_id,
+        arrears_case_id,
         cast(tenancy_id as integer) as tenancy_id,
         person_key,
         detail
@@ -252,4 +397,4 @@ final as (
 )
 
 select * from final
-order by "check", petition_id, bailiff_case_no, case_id, detail
+order by "check", petition_id, bailiff_case_no, case_id, arrears_case_id, detail

@@ -14,7 +14,7 @@ from orchestration.lib.dbt_manifest import models_in_schema
 from orchestration.lib.ingest import loaded_deliveries
 
 # published.md, "curated/": the tables analysts rely on.
-CURATED_TABLES = ("households", "petitions", "case_outcomes", "project_expenses")
+CURATED_TABLES = ("households", "petitions", "case_outcomes", "project_expenses", "forced_sale_cases", "co_op_arrears")
 # published/revisions.parquet (orchestration.lib.revisions), written by publish_statistics.
 REVISIONS_KEY = dg.AssetKey(["published", "revisions"])
 
@@ -145,6 +145,35 @@ def notification_lists(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         return dg.MaterializeResult(metadata={"written": False})
     households = pl.read_parquet(settings.curated_dir / "households.parquet")
     lists = write_notification_lists(settings, households) or {}
+    return dg.MaterializeResult(
+        metadata={
+            "written": True,
+            "districts": len(lists),
+            "rows_by_district": {district: frame.height for district, frame in sorted(lists.items())},
+            "folder": dg.MetadataValue.path(str(settings.restricted_dir / FOLDER)),
+        }
+    )
+
+
+@dg.asset(
+    key=["restricted", "forced_sale_warnings"],
+    group_name="restricted",
+    deps=[dg.AssetKey(["curated", "co_op_arrears"]), dg.AssetKey(["raw", "bbl", "arrears"]), dg.AssetKey(["raw", "kemner", "notifications"])],
+    description="restricted/forced_sale_warnings/<district>.csv: identified early-warning lists on forced sales "
+    "for the district social services - co-operative members warned or ordered to sell whose social service "
+    "has not been notified, and owners on a collector notice of type TVANGSSALG; households with children or a "
+    "member 67+ first, then the largest arrears. Written only when EVICTIONS_WRITE_RESTRICTED=1.",
+    kinds={"csv"},
+    owners=["team:data-engineering"],
+)
+def forced_sale_warnings(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    from orchestration.lib.forced_sale_warnings import FOLDER, write_forced_sale_warnings
+
+    settings = warehouse.settings()
+    if not settings.write_restricted:
+        context.log.info("EVICTIONS_WRITE_RESTRICTED is not 1: no identified lists written")
+        return dg.MaterializeResult(metadata={"written": False})
+    lists = write_forced_sale_warnings(settings) or {}
     return dg.MaterializeResult(
         metadata={
             "written": True,
