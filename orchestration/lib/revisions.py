@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import math
 import os
+import shutil
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -287,8 +288,9 @@ class PublicationBaseline:
     Revisions are found by comparing the new tables with the files still published. A kill after
     some tables were replaced but before the log was appended would make the rerun compare with
     the new files and find nothing: those revisions would be lost. So before anything is written,
-    every published file is hard-linked (no copy: a replaced file keeps its old inode) into
-    ``published/.publishing-baseline/``, closed by a marker naming the run. A rerun that finds a
+    every published file is hard-linked (no copy: a replaced file keeps its old inode; a copy where
+    links cannot be made) into ``state/publishing-baseline/`` beside ``published/`` (not inside it,
+    where readers of ``published/`` would see it), closed by a marker naming the run. A rerun that finds a
     complete baseline compares with it, unless the log already holds that run's revisions; the
     baseline is removed once the log is appended.
     """
@@ -297,7 +299,7 @@ class PublicationBaseline:
 
     def __init__(self, published_dir: Path):
         self.published_dir = published_dir
-        self.folder = published_dir / ".publishing-baseline"
+        self.folder = published_dir.parent / "state" / "publishing-baseline"
 
     def _marker(self) -> dict | None:
         path = self.folder / self.MARKER
@@ -305,8 +307,6 @@ class PublicationBaseline:
 
     def prepare(self, run_id: str | None) -> Path | None:
         """The folder to compare with (None: compare with the published files as they are)."""
-        import shutil
-
         marker = self._marker()
         if marker is not None:
             logged = read_log(self.published_dir)
@@ -319,11 +319,12 @@ class PublicationBaseline:
             return None
         self.folder.mkdir(parents=True)
         for path in self.published_dir.glob("*.parquet"):
-            os.link(path, self.folder / path.name)
+            try:
+                os.link(path, self.folder / path.name)
+            except OSError:  # another file system: copy
+                shutil.copy2(path, self.folder / path.name)
         atomic.write_text_atomic(json.dumps({"run_id": run_id}), self.folder / self.MARKER)
         return self.folder
 
     def done(self) -> None:
-        import shutil
-
         shutil.rmtree(self.folder, ignore_errors=True)

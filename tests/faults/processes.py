@@ -155,7 +155,8 @@ def start_refresh(label: str, landing: Path, warehouse: Path, key: str, logs: Pa
                   extra_env: dict[str, str] | None = None) -> Refresh:
     logs.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.cli", "refresh"],
+        # --verbose: the kill points wait for dbt's own line per node.
+        [sys.executable, "-m", "orchestration.cli", "refresh", "--verbose"],
         cwd=REPO_ROOT,
         env=refresh_env(landing, warehouse, key, extra_env),
         stdout=subprocess.PIPE,

@@ -63,7 +63,7 @@ def test_project_cases(sample_refresh):
 
 def test_ingest_audit_balances(sample_refresh):
     audit = pl.read_parquet(sample_refresh.warehouse / "quality" / "ingest_audit.parquet")
-    assert set(audit["source"]) == {"boei", "kemner", "namsfogd", "prosjekt", "regnskap"}
+    assert set(audit["source"]) == {"boei", "kemner", "namsfogd", "prosjekt", "regnskap", "bbl"}
     assert (audit["status"] == "loaded").all()
     assert (audit["rows_in_manifest"] == audit["rows_loaded"] + audit["rows_quarantined"] + audit["rows_collapsed"]).all()
 

@@ -85,6 +85,7 @@ def test_the_rerun_records_the_same_revisions(tmp_path, dbt_manifest, uninterrup
     _killed_publication(folder, KILL_POINTS[point])
     _publish(folder, CORRECTED, "run-rerun")
     assert _comparable(folder).equals(uninterrupted)
-    assert not (folder / ".publishing-baseline").exists()
+    assert not (folder.parent / "state" / "publishing-baseline").exists()
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
     _publish(folder, CORRECTED, "run-again")  # and a further unchanged refresh records nothing
     assert _comparable(folder).equals(uninterrupted)
