@@ -38,6 +38,8 @@ from orchestration.lib.contract import (  # noqa: E402
     HORIZON_YEARS,
     LATEST_DELIVERY,
     LATEST_HORIZON,
+    PERSON_KEY_REGEX,
+    SEXES,
     SOURCES,
     WARNING,
     Col,
@@ -54,8 +56,6 @@ from orchestration.lib.contract import (  # noqa: E402
 )
 from orchestration.lib.national_id import AGE_BANDS  # noqa: E402
 
-PERSON_KEY_REGEX = r"^[0-9a-f]{64}$"
-SEXES = ("F", "M")
 
 LATEST_TEXT = {
     LATEST_DELIVERY: "the delivery date",

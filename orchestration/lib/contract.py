@@ -52,6 +52,12 @@ EARLIEST_TENANCY = dt.date(1900, 1, 1)
 EARLIEST_EVENT = dt.date(1990, 1, 1)
 
 
+# What ingest derives from a national id (the id itself never passes ingest): the pseudonym's
+# form and the sex codes. The age bands are national_id.AGE_BANDS (published.md).
+PERSON_KEY_REGEX = "^[0-9a-f]{64}$"
+SEXES = ("F", "M")
+
+
 # --- formats -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class FileFormat:

@@ -23,6 +23,8 @@ from pathlib import Path
 import yaml
 
 from orchestration.lib.contract import (
+    PERSON_KEY_REGEX,
+    SEXES,
     SOURCE_SYSTEMS,
     SOURCES,
     Col,
@@ -42,8 +44,6 @@ from orchestration.settings import DBT_PROJECT_DIR
 
 STAGING_DIR = DBT_PROJECT_DIR / "models" / "staging"
 GENERATED_NOTE = "Generated from orchestration/lib/contract.py by `uv run evictions generate`: do not edit."
-PERSON_KEY_REGEX = "^[0-9a-f]{64}$"
-SEXES = ("F", "M")
 # The raw layer as dbt reads it: every delivery's Parquet file of one table, plus its empty
 # _schema.parquet, so that a source with no delivery yet reads as an empty table.
 RAW_LOCATION = (
