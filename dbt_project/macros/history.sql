@@ -42,7 +42,7 @@ deliveries as (
         delivery_date,
         row_number() over (order by delivery_date) as delivery_sequence,
         lead(delivery_date) over (order by delivery_date) as next_delivery_date
-    from (select distinct delivery_date from snapshot_rows) as distinct_deliveries
+    from ({{ snapshot_delivery_dates(relation, 'snapshot_rows') }}) as distinct_deliveries
 
 ),
 
@@ -124,7 +124,7 @@ snapshot_rows as (
 
 latest as (
 
-    select max(delivery_date) as delivery_date from snapshot_rows
+    select max(delivery_date) as delivery_date from ({{ snapshot_delivery_dates(relation, 'snapshot_rows') }})
 
 ),
 
@@ -138,4 +138,25 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+
+
+{#
+  Every delivery of a full-snapshot table, also one whose file held no row (a valid empty
+  snapshot: the source's state is then "nothing", and every record of the earlier delivery
+  ends there). Rows cannot tell: the delivered files can. The raw layer keeps one file per
+  delivery, raw/<source>/<stem>/<YYYY-MM-DD>.parquet, written even for zero rows; the staging
+  model stg_<source>__<stem> names the folder. The dates of the rows are added too (a dbt unit
+  test has rows but no files).
+#}
+{% macro snapshot_delivery_dates(relation, rows_cte) -%}
+    {#- At parse time the relation has no name yet: only the rows' dates. -#}
+    {%- set parts = (relation.identifier or '')[4:].split('__', 1) -%}
+    select delivery_date from {{ rows_cte }}
+    {%- if parts | length == 2 %}
+    union
+    select cast(regexp_extract(file, '(\d{4}-\d{2}-\d{2})\.parquet$', 1) as date) as delivery_date
+    from glob('{{ env_var('EVICTIONS_WAREHOUSE_DIR', '../warehouse') }}/raw/{{ parts[0] }}/{{ parts[1] }}/[0-9]*.parquet')
+    {%- endif %}
 {%- endmacro %}

@@ -68,13 +68,13 @@ class FileFormat:
     # Python codec of the bytes; None for xlsx (a zip archive).
     encoding: str | None
     separator: str | None
+    # A UTF-8 byte-order mark is skipped wherever it stands (prosjekt writes one, bbl does not):
+    # accepting one where the contract has none loses nothing and refuses no valid file.
     # ``dmy`` dd.mm.yyyy text; ``iso`` yyyy-mm-dd; ``excel_or_dmy`` a real Excel date or dd.mm.yyyy text.
     date_style: Literal["dmy", "iso", "excel_or_dmy"]
     # ``decimal_comma``: kr prefix, (no-break) space grouping and parentheses allowed;
     # ``decimal_comma_plain``: a decimal comma and nothing else; ``decimal_point``; ``either``.
     amount_style: Literal["decimal_comma", "decimal_comma_plain", "decimal_point", "either"]
-    # A UTF-8 byte-order mark: "allowed" (skipped when present) or "forbidden" (refused).
-    bom: Literal["allowed", "forbidden"] = "allowed"
     list_separator: str = "|"
     description: str = ""
 
@@ -94,7 +94,7 @@ CSV_UTF8_BOM = FileFormat(
     description="`;`-separated, UTF-8 with BOM (Excel's CSV UTF-8), dates dd.mm.yyyy, `|`-separated lists",
 )
 CSV_UTF8_SEMICOLON = FileFormat(
-    "csv_utf8_semicolon", "csv", "utf-8", ";", "dmy", "decimal_comma_plain", bom="forbidden",
+    "csv_utf8_semicolon", "csv", "utf-8", ";", "dmy", "decimal_comma_plain",
     description="`;`-separated, UTF-8 without BOM, RFC 4180 quoting, dates dd.mm.yyyy, decimal comma, no grouping",
 )
 XLSX = FileFormat(

@@ -139,7 +139,12 @@ petition_without_board_approval as (
         'petition_without_board_approval' as check_name,
         'error' as severity,
         petition_id,
-        bailiff_case_no,
+        -- the case number the collector noted, only when the bailiff has that case: a valid petition
+        -- may note a number the bailiff does not know (its key is the petition)
+        case
+            when bailiff_case_no in (select bailiff_case_no from {{ ref('int_bailiff_cases_historized') }})
+                then bailiff_case_no
+        end as bailiff_case_no,
         cast(null as varchar) as case_id,
         cast(null as varchar) as arrears_case_id,
         tenancy_id,
