@@ -313,15 +313,27 @@ def pool_slot_holders(dagster_home: Path) -> set[str]:
     """Runs holding a slot of a Dagster concurrency pool (``warehouse_database``)."""
     if not (dagster_home / "history" / "runs" / "index.db").exists():
         return set()
-    with _index_db(dagster_home) as db:
-        return {r[0] for r in db.execute("select run_id from concurrency_slots where run_id is not null")}
+    return _run_ids(dagster_home, "select run_id from concurrency_slots where run_id is not null")
 
 
 def pending_pool_runs(dagster_home: Path) -> set[str]:
     if not (dagster_home / "history" / "runs" / "index.db").exists():
         return set()
+    return _run_ids(dagster_home, "select run_id from pending_steps")
+
+
+def _run_ids(dagster_home: Path, query: str) -> set[str]:
+    """Run ids from the instance's index database; none while a starting refresh is still creating
+    its tables (the story polls while refreshes start)."""
+    import sqlite3
+
     with _index_db(dagster_home) as db:
-        return {r[0] for r in db.execute("select run_id from pending_steps")}
+        try:
+            return {r[0] for r in db.execute(query)}
+        except sqlite3.OperationalError as error:
+            if "no such table" in str(error):
+                return set()
+            raise
 
 
 def unfinished_runs(dagster_home: Path) -> set[str]:
