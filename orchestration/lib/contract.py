@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Literal
 
 from orchestration.lib.reference import account_codes, codes, districts
@@ -657,28 +656,21 @@ def rule_columns(condition: Condition) -> tuple[str, ...]:
     return (condition.column.name,)
 
 
-class _Checked:
-    """Consistency of the declaration itself (run by the tests)."""
-
-    @cached_property
-    def problems(self) -> list[str]:
-        found = []
-        for spec in FILES:
-            names = set(spec.column_names)
-            for rule in spec.rules:
-                for check in rule.checks:
-                    for name in rule_columns(check):
-                        if name not in names:
-                            found.append(f"{spec.source}/{spec.name}: rule {rule.name} reads unknown column {name}")
-            for column in spec.columns:
-                if column.kept and not column.staging_name:
-                    found.append(f"{spec.source}/{spec.name}: column {column.name} has no staging name")
-                if column.type in ("code", "codes") and not column.code_list:
-                    found.append(f"{spec.source}/{spec.name}: code column {column.name} names no code list")
-            if spec.format.container == "xlsx" and not spec.sheet:
-                found.append(f"{spec.source}/{spec.name}: an xlsx file needs its sheet")
-        return found
-
-
 def declaration_problems() -> list[str]:
-    return _Checked().problems
+    """Inconsistencies of the declaration itself (run by the tests and ``evictions generate``)."""
+    found = []
+    for spec in FILES:
+        names = set(spec.column_names)
+        for rule in spec.rules:
+            for check in rule.checks:
+                for name in rule_columns(check):
+                    if name not in names:
+                        found.append(f"{spec.source}/{spec.name}: rule {rule.name} reads unknown column {name}")
+        for column in spec.columns:
+            if column.kept and not column.staging_name:
+                found.append(f"{spec.source}/{spec.name}: column {column.name} has no staging name")
+            if column.type in ("code", "codes") and not column.code_list:
+                found.append(f"{spec.source}/{spec.name}: code column {column.name} names no code list")
+        if spec.format.container == "xlsx" and not spec.sheet:
+            found.append(f"{spec.source}/{spec.name}: an xlsx file needs its sheet")
+    return found

@@ -70,16 +70,17 @@ def undelivered_inputs(names: Sequence[str], raw_dir: Path) -> dict[str, list[st
     A figure over a source that has not delivered is unknown, not zero: such a table is
     published with no row (``withhold_unknown``) and says why in its metadata.
     """
-    from orchestration.lib.contract import files_of
+    from orchestration.lib.contract import FILES
     from orchestration.lib.dbt_manifest import upstream_source_tables
 
+    undelivered = {
+        (spec.source, spec.stem): f"{spec.source}/{spec.name}"
+        for spec in FILES
+        if not any((raw_dir / spec.source / spec.stem).glob("[0-9]*.parquet"))
+    }
     found = {}
     for name in names:
-        missing = []
-        for source, stem in upstream_source_tables(name):
-            spec = next((s for s in files_of(source) if s.stem == stem), None)
-            if spec is not None and not any((raw_dir / source / stem).glob("[0-9]*.parquet")):
-                missing.append(f"{source}/{spec.name}")
+        missing = [undelivered[table] for table in upstream_source_tables(name) if table in undelivered]
         if missing:
             found[name] = missing
     return found

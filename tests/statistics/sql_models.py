@@ -1,27 +1,35 @@
 """Running one dbt model's SQL on hand-made inputs in an in-memory DuckDB, in milliseconds.
 
-Only for models whose Jinja is nothing but ``{{ ref('...') }}``: each ref becomes a table
-of the same name holding the frame the test gives. The seed ``report_figures_2008`` can be
+Only for models whose Jinja is ``{{ ref('...') }}`` and the project's plain-SQL macros
+(``PLAIN_MACROS``): each ref becomes a table of the same name holding the frame the test
+gives; anything else dbt-specific fails the rendering (StrictUndefined). The seed ``report_figures_2008`` can be
 loaded as dbt loads it (``load_seed``).
 """
 
 from __future__ import annotations
 
-import re
 
 import duckdb
 import polars as pl
 
 from orchestration.settings import DBT_PROJECT_DIR
 
-REF = re.compile(r"\{\{\s*ref\('([a-z0-9_]+)'\)\s*\}\}")
+# Macros that are Jinja and SQL only (no dbt context), so the model can be rendered here.
+PLAIN_MACROS = ("changes.sql",)
 
 
 def model_sql(name: str) -> str:
+    import jinja2
+
     path = next((DBT_PROJECT_DIR / "models").rglob(f"{name}.sql"))
-    sql = REF.sub(lambda m: f'"{m.group(1)}"', path.read_text(encoding="utf-8"))
-    assert "{{" not in sql and "{%" not in sql, f"{name} uses Jinja beyond ref()"
-    return sql
+    macros = "".join((DBT_PROJECT_DIR / "macros" / m).read_text(encoding="utf-8") for m in PLAIN_MACROS)
+    template = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(
+        macros + path.read_text(encoding="utf-8")
+    )
+    try:
+        return template.render(ref=lambda model: f'"{model}"')
+    except jinja2.UndefinedError as error:
+        raise AssertionError(f"{name} uses Jinja beyond ref() and the plain macros: {error}") from None
 
 
 def load_seed(connection: duckdb.DuckDBPyConnection, name: str, types: dict[str, str]) -> None:

@@ -94,11 +94,8 @@ final as (
         cast(petitions as bigint) as petitions,
         cast(forced_sales as bigint) as forced_sales,
         cast(lapsed_or_withdrawn as bigint) as lapsed_or_withdrawn,
-        cast(petitions - previous_petitions as bigint) as petitions_change,
-        cast(100.0 * (petitions - previous_petitions) / nullif(previous_petitions, 0) as double) as petitions_change_pct,
-        cast(forced_sales - previous_forced_sales as bigint) as forced_sales_change,
-        cast(100.0 * (forced_sales - previous_forced_sales) / nullif(previous_forced_sales, 0) as double)
-            as forced_sales_change_pct,
+{{ change_against_previous_year('petitions') }},
+{{ change_against_previous_year('forced_sales') }},
         cast(100.0 * forced_sales / nullif(petitions, 0) as double) as forced_sale_share_pct,
         sort_order
     from compared

@@ -91,10 +91,8 @@ final as (
         source,
         cast(petitions as bigint) as petitions,
         cast(evictions as bigint) as evictions,
-        cast(petitions - previous_petitions as bigint) as petitions_change,
-        cast(100.0 * (petitions - previous_petitions) / nullif(previous_petitions, 0) as double) as petitions_change_pct,
-        cast(evictions - previous_evictions as bigint) as evictions_change,
-        cast(100.0 * (evictions - previous_evictions) / nullif(previous_evictions, 0) as double) as evictions_change_pct,
+{{ change_against_previous_year('petitions') }},
+{{ change_against_previous_year('evictions') }},
         cast(100.0 * evictions / nullif(petitions, 0) as double) as eviction_share_pct
     from compared
 

@@ -125,6 +125,18 @@ def build_published_asset() -> dg.AssetsDefinition:
     return _publish_statistics
 
 
+def _lists_written(lists, folder) -> dg.MaterializeResult:
+    """Metadata of identified per-district lists: how many rows per district (never their content)."""
+    return dg.MaterializeResult(
+        metadata={
+            "written": True,
+            "districts": len(lists),
+            "rows_by_district": {district: frame.height for district, frame in sorted(lists.items())},
+            "folder": dg.MetadataValue.path(str(folder)),
+        }
+    )
+
+
 @dg.asset(
     key=["restricted", "notification_lists"],
     group_name="restricted",
@@ -145,14 +157,7 @@ def notification_lists(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         return dg.MaterializeResult(metadata={"written": False})
     households = pl.read_parquet(settings.curated_dir / "households.parquet")
     lists = write_notification_lists(settings, households) or {}
-    return dg.MaterializeResult(
-        metadata={
-            "written": True,
-            "districts": len(lists),
-            "rows_by_district": {district: frame.height for district, frame in sorted(lists.items())},
-            "folder": dg.MetadataValue.path(str(settings.restricted_dir / FOLDER)),
-        }
-    )
+    return _lists_written(lists, settings.restricted_dir / FOLDER)
 
 
 @dg.asset(
@@ -174,11 +179,4 @@ def forced_sale_warnings(context: dg.AssetExecutionContext, warehouse: Warehouse
         context.log.info("EVICTIONS_WRITE_RESTRICTED is not 1: no identified lists written")
         return dg.MaterializeResult(metadata={"written": False})
     lists = write_forced_sale_warnings(settings) or {}
-    return dg.MaterializeResult(
-        metadata={
-            "written": True,
-            "districts": len(lists),
-            "rows_by_district": {district: frame.height for district, frame in sorted(lists.items())},
-            "folder": dg.MetadataValue.path(str(settings.restricted_dir / FOLDER)),
-        }
-    )
+    return _lists_written(lists, settings.restricted_dir / FOLDER)
