@@ -4,6 +4,7 @@ tables through the real publishing step (disclosure control, revision log), then
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -79,6 +80,21 @@ def page(published) -> tuple[str, Page]:
     assert release.path == published / "release" / "index.html"
     text = release.path.read_text(encoding="utf-8")
     return text, Page(text)
+
+
+GOLDEN = Path(__file__).with_name("golden") / "release_en.html"
+
+
+def test_the_page_renders_as_the_committed_golden_page(page):
+    """The whole page, byte for byte, against a reviewed rendering of the same fixed tables, run and time.
+
+    A deliberate change to the page regenerates it (``EVICTIONS_UPDATE_GOLDEN=1``) and the diff is reviewed."""
+    text, _ = page
+    if os.environ.get("EVICTIONS_UPDATE_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(text, encoding="utf-8")
+        pytest.skip(f"rewrote {GOLDEN}")
+    assert text == GOLDEN.read_text(encoding="utf-8")
 
 
 def test_is_a_utf8_html_page_with_a_title_and_introduction(page):
