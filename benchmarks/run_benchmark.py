@@ -277,7 +277,7 @@ def ledger_rows(landing: Path) -> int:
 
 def landing_complete(landing: Path) -> bool:
     """Every delivery the generator writes is ready (it writes each manifest last, boei's last of all)."""
-    from orchestration.sample import generator
+    from sample import shared as generator
 
     dates = [str(d) for d in generator.DELIVERY_DATES]
     for source in ("boei", "kemner", "namsfogd", "prosjekt"):
@@ -293,9 +293,9 @@ def ensure_landing(cache_dir: Path, scale: int) -> tuple[Path, float | None]:
         say(f"scale {scale}: reusing the landing zone {landing}")
         return landing, None
     say(
-        f"scale {scale}: generating the landing zone {landing} (orchestration.sample.generator.write_sample)"
+        f"scale {scale}: generating the landing zone {landing} (sample.write_sample)"
     )
-    from orchestration.sample.generator import write_sample
+    from sample import write_sample
 
     if landing.exists():
         shutil.rmtree(landing)

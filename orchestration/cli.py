@@ -199,7 +199,15 @@ def _root_cause(event) -> str:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from orchestration.sample.generator import write_sample
+    # The generator is no part of the wheel (see sample/__init__.py): it runs from a checkout.
+    try:
+        from sample import write_sample
+    except ModuleNotFoundError as error:
+        if error.name != "sample":
+            raise
+        print("evictions: the sample generator (sample/ in the repository) is not installed here; "
+              "run `uv run evictions sample` from a checkout of the repository", file=sys.stderr)
+        return 2
 
     out = Path(args.out).resolve()
     _say(f"writing the sample landing zone (scale {args.scale}) to {out}")

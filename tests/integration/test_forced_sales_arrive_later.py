@@ -15,7 +15,7 @@ import pytest
 
 from orchestration.settings import BUNDLED_SAMPLE_DIR
 from tests.integration.conftest import run_refresh
-from tests.sample_contract_reader import forced_sale_figures
+from tests.support.sample_contract_reader import forced_sale_figures
 
 EARLY = ("2006-06-30", "2006-12-31")
 KEY = {"EVICTIONS_PSEUDONYM_KEY": "a-test-key-for-a-copied-landing-zone-0123456789"}

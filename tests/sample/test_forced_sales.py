@@ -11,7 +11,7 @@ from statistics import median
 
 import pytest
 
-from tests.sample_contract_reader import (
+from tests.support.sample_contract_reader import (
     COMMITTED_SAMPLE,
     csv_rows,
     date_dmy,

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from orchestration.sample import write_sample
-from tests.sample_contract_reader import (
+from sample import write_sample
+from tests.support.sample_contract_reader import (
     csv_rows,
     date_dmy,
     deliveries,

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.sample_contract_reader import (
+from tests.support.sample_contract_reader import (
     COLUMNS,
     COMMITTED_SAMPLE,
     CSV_FORMATS,

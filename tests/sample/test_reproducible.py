@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orchestration.sample import SAMPLE_RELATIVE_DIR, write_sample
+from sample import SAMPLE_RELATIVE_DIR, write_sample
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = REPO_ROOT / SAMPLE_RELATIVE_DIR
 
 

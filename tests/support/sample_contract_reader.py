@@ -20,7 +20,7 @@ from pathlib import Path
 
 import fastexcel
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMITTED_SAMPLE = REPO_ROOT / "sample" / "landing"
 
 # sources.md, "Codes shared by several sources" and "Files".
