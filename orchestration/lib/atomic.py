@@ -135,12 +135,17 @@ def write_parquet_atomic(data: pl.DataFrame | pa.Table, target: Path, **describe
 
 
 def write_text_atomic(text: str, target: Path) -> Path:
+    return write_bytes_atomic(text.encode("utf-8"), target)
+
+
+def write_bytes_atomic(data: bytes, target: Path) -> Path:
+    """``data`` as ``target``, all or nothing; the temporary beside it gets the process's umask."""
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(target)
     temporary = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex}"
     try:
-        with temporary.open("w", encoding="utf-8") as handle:
-            handle.write(text)
+        with temporary.open("wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
