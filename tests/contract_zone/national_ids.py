@@ -17,8 +17,7 @@ from typing import Literal
 
 from hypothesis import strategies as st
 
-W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+from tests.support.national_ids import WEIGHTS_K1, check_digit, with_check_digits
 
 Kind = Literal["ordinary", "d_number", "synthetic"]
 KINDS: tuple[Kind, ...] = ("ordinary", "d_number", "synthetic")
@@ -30,24 +29,6 @@ CENTURIES: tuple[tuple[str, int, range, range], ...] = (
     ("2000s, 500-999", 2000, range(500, 1000), range(0, 40)),
     ("1900s, 900-999", 1900, range(900, 1000), range(40, 100)),
 )
-
-
-def _check_digit(digits: str, weights: tuple[int, ...]) -> int | None:
-    remainder = sum(int(d) * w for d, w in zip(digits, weights)) % 11
-    if remainder == 1:
-        return None
-    return 0 if remainder == 0 else 11 - remainder
-
-
-def with_check_digits(first_nine: str) -> str | None:
-    """The 11-digit id for these nine digits, or None when no check digit exists (remainder 1)."""
-    k1 = _check_digit(first_nine, W1)
-    if k1 is None:
-        return None
-    k2 = _check_digit(first_nine + str(k1), W2)
-    if k2 is None:
-        return None
-    return f"{first_nine}{k1}{k2}"
 
 
 def _date_digits(born: dt.date, kind: Kind) -> str:
@@ -123,7 +104,7 @@ def make_invalid_national_id(rnd: random.Random, how: str) -> str:
             candidate = nid[:10] + str((int(nid[10]) + rnd.randint(1, 9)) % 10)
         elif how == "remainder_one":
             base = f"{rnd.randint(0, 999_999_999):09d}"
-            if _check_digit(base, W1) is not None:
+            if check_digit(base, WEIGHTS_K1) is not None:
                 continue
             candidate = base + f"{rnd.randint(0, 99):02d}"
         elif how == "no_such_date":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.defs.schedules.definitions import landing_zone_sensor, monthly_refresh
-from tests.landing import write_delivery
+from tests.support.landing import write_delivery
 
 
 def _evaluate(cursor: str | None = None):

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.dbt.raw_fixture import A, C, write_raw_fixture
+from tests.support.raw_fixture import A, C, write_raw_fixture
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")

@@ -13,8 +13,8 @@ from statistics import median
 import duckdb
 import pytest
 
-from tests.dbt.forced_sales_fixture import ARREARS, FORCED_SALES, SECOND, write_forced_sales_fixture
-from tests.dbt.raw_fixture import J
+from tests.support.forced_sales_fixture import ARREARS, FORCED_SALES, SECOND, write_forced_sales_fixture
+from tests.support.raw_fixture import J
 from tests.dbt.test_dbt_project import _dbt, rows
 
 D = dt.date

@@ -2,7 +2,7 @@
 
 Refreshes cost a minute or more each (Dagster, GX and dbt overheads), so the crash,
 concurrency and privacy tests share one sequence of real ``evictions refresh`` processes
-on a small landing zone (``smalllanding.py``) and record what they left behind; the tests
+on a small landing zone (``tests/support/small_landing.py``) and record what they left behind; the tests
 then judge those records.
 
 Crash warehouse (readers keep reading its curated/ and published/ files throughout):
@@ -55,7 +55,7 @@ from tests.faults.processes import (
     temporaries,
     unfinished_runs,
 )
-from tests.faults.smalllanding import ZYXWA, write_ledger_update, write_small_landing
+from tests.support.small_landing import ZYXWA, write_ledger_update, write_small_landing
 
 # Distinctive, so that a scan can find it anywhere it leaks.
 PSEUDONYM_KEY = "faults-pseudonym-key-7Gq2vXw9Lm4R"
@@ -164,9 +164,9 @@ def _run_reference(story: Story) -> None:
 
 def write_refused_delivery(landing: Path) -> None:
     """A tenancies file whose header line is missing: its first line is a known person's row."""
-    from tests.faults.hostile import deliver
-    from tests.landing import csv_bytes
-    from tests.faults.smalllanding import sliced_files
+    from tests.support.hostile import deliver
+    from tests.support.landing import csv_bytes
+    from tests.support.small_landing import sliced_files
 
     header, _ = sliced_files(1)["boei"]["tenancies.csv"]
     row = [str(ZYXWA.tenancy_id), "BL990001", ZYXWA.national_id, ZYXWA.name, "Årstad", "ORDINAER", "2", "1",

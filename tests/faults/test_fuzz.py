@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from orchestration.lib.national_id import InvalidNationalId, parse_national_id
 from orchestration.lib.parsing import parse_amount, parse_date
-from tests.faults.hostile import NID, NID_2, deliver, file_bytes, ingest_checked, valid_row
-from tests.landing import synthetic_national_id
+from tests.support.hostile import NID, NID_2, deliver, file_bytes, ingest_checked, valid_row
+from tests.support.national_ids import synthetic_national_id
 
 EXAMPLES = int(os.environ.get("EVICTIONS_FUZZ_EXAMPLES", "0"))
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.landing import xlsx_bytes
-from tests.faults.hostile import (
+from tests.support.landing import xlsx_bytes
+from tests.support.hostile import (
     DATE,
     LANDLORD,
     NAME,

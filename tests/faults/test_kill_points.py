@@ -22,7 +22,7 @@ import pytest
 from orchestration.lib.atomic import write_parquet_atomic
 from orchestration.lib.ingest import ingest_source
 from orchestration.settings import REPO_ROOT
-from tests.faults.hostile import KEY, NAME, NID, NID_2, deliver, file_bytes, ingest_checked, valid_row
+from tests.support.hostile import KEY, NAME, NID, NID_2, deliver, file_bytes, ingest_checked, valid_row
 
 PRELUDE = """
 import os, signal, sys

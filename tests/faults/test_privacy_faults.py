@@ -26,9 +26,9 @@ from orchestration.lib.contract import SOURCES
 from orchestration.lib.ingest import ingest_source
 from orchestration.lib.pseudonym import person_key
 from tests.faults.conftest import PSEUDONYM_KEY, REFUSED_DATE
-from tests.faults.smalllanding import BROKEN_ID, BROKEN_NAME, PEOPLE, PRIVATE_LANDLORD, write_small_landing
-from tests.people import MIN_NAME_LENGTH, birth_dates
-from tests.people import landing_people as read_landing_people
+from tests.support.small_landing import BROKEN_ID, BROKEN_NAME, PEOPLE, PRIVATE_LANDLORD, write_small_landing
+from tests.support.people import MIN_NAME_LENGTH, birth_dates
+from tests.support.people import landing_people as read_landing_people
 
 ALLOWED = ("quarantine", "restricted")
 

@@ -10,7 +10,8 @@ import polars as pl
 import pytest
 
 from orchestration.lib.ingest import IngestLog, ingest_log_path, ingest_source, write_ingest_audit
-from tests.landing import csv_bytes, synthetic_national_id, write_delivery, xlsx_bytes
+from tests.support.landing import csv_bytes, write_delivery, xlsx_bytes
+from tests.support.national_ids import synthetic_national_id
 
 KEY = "test-key"
 TENANCY_HEADER = [

@@ -8,8 +8,8 @@ import re
 import polars as pl
 
 from orchestration.lib.evidence import SECTIONS
-from tests.browser import outside_references, render
-from tests.people import landing_people
+from tests.support.browser import outside_references, render
+from tests.support.people import landing_people
 
 
 def test_the_console_output_reads_as_one_line_per_stage(sample_refresh):

@@ -12,7 +12,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from orchestration.lib.pseudonym import DEVELOPMENT_KEY
-from tests.people import birth_dates, landing_people
+from tests.support.people import birth_dates, landing_people
 
 ALLOWED = ("quarantine", "restricted")
 

@@ -10,8 +10,8 @@ import pytest
 
 from orchestration.lib.evidence import SECTIONS, build_evidence_site
 from orchestration.lib.ingest import ingest_source, write_ingest_audit
-from tests.browser import outside_references, render
-from tests.faults.hostile import KEY, NAME, NID, NID_2, deliver, file_bytes, valid_row
+from tests.support.browser import outside_references, render
+from tests.support.hostile import KEY, NAME, NID, NID_2, deliver, file_bytes, valid_row
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from orchestration.lib import gx_validation as gv
-from tests.quality import frames
+from tests.support import quality_frames as frames
 
 pytestmark = pytest.mark.usefixtures("gx")
 

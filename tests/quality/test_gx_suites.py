@@ -15,8 +15,8 @@ from orchestration.lib.contract import SOURCES, files_of
 from orchestration.lib.ingest import empty_raw_schema
 from orchestration.lib.reference import account_codes
 from orchestration.lib.rows import ROW_NUMBER, validate_rows
-from tests.landing import synthetic_national_id
-from tests.quality import frames
+from tests.support.national_ids import synthetic_national_id
+from tests.support import quality_frames as frames
 
 pytestmark = pytest.mark.usefixtures("gx")
 

@@ -22,7 +22,8 @@ from orchestration.lib.forced_sale_warnings import (
 )
 from orchestration.lib.notifications import write_lists
 from orchestration.settings import load_settings
-from tests.landing import csv_bytes, synthetic_national_id, write_delivery
+from tests.support.landing import csv_bytes, write_delivery
+from tests.support.national_ids import synthetic_national_id
 
 BANDS = ["under 5000", "5000-9999", "10000-19999", "20000-29999", "30000+"]
 ARREARS_HEADER = [

@@ -13,7 +13,7 @@ import pytest
 
 from orchestration.lib import publish
 from orchestration.lib.release import release_status, write_release
-from tests.statistics.frames import REPORT_COUNTS, as_arrow, statistics_tables
+from tests.support.statistics_frames import REPORT_COUNTS, as_arrow, statistics_tables
 
 SOURCES = ("boei", "kemner", "namsfogd", "prosjekt", "regnskap")
 DELIVERIES = [f"{s}/{d}" for s in SOURCES[:4] for d in ("2006-12-31", "2007-12-31")] + ["regnskap/2008-01-31"]

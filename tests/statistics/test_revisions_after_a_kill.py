@@ -15,7 +15,7 @@ import pytest
 from orchestration.lib import publish
 from orchestration.lib.revisions import read_log
 from orchestration.settings import REPO_ROOT
-from tests.statistics.frames import REPORT_COUNTS, as_arrow, statistics_tables
+from tests.support.statistics_frames import REPORT_COUNTS, as_arrow, statistics_tables
 
 WHEN = dt.datetime(2008, 2, 1, 6, 0, tzinfo=dt.UTC)
 DELIVERIES = ["kemner/2007-12-31"]
@@ -42,7 +42,7 @@ def _killed_publication(folder: Path, target: str) -> None:
         import os, signal, datetime as dt
         from pathlib import Path
         from orchestration.lib import atomic, publish, revisions
-        from tests.statistics.frames import REPORT_COUNTS, as_arrow, statistics_tables
+        from tests.support.statistics_frames import REPORT_COUNTS, as_arrow, statistics_tables
         owner = {module}
         real = getattr(owner, {name!r})
         calls = []

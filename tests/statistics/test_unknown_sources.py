@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 
 from orchestration.lib import atomic, publish
 from orchestration.lib.release import write_release
-from tests.statistics.frames import as_arrow, statistics_tables
+from tests.support.statistics_frames import as_arrow, statistics_tables
 
 WHEN = dt.datetime(2008, 2, 1, 6, 0, tzinfo=dt.UTC)
 DELIVERIES = [f"{s}/2007-12-31" for s in ("boei", "kemner", "namsfogd", "prosjekt")]

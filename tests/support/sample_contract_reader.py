@@ -3,7 +3,8 @@
 The sample tests use it to recompute the report's figures from the files. It must
 not import the generator or any ``orchestration`` module: it is a second,
 independent reading of the contract, so a mistake in the generator cannot hide
-itself by being read back with the same mistake.
+itself by being read back with the same mistake. (Its mod-11 check is the tests' one,
+``tests.support.national_ids``, which imports nothing of the warehouse either.)
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import fastexcel
+
+from tests.support.national_ids import with_check_digits
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMITTED_SAMPLE = REPO_ROOT / "sample" / "landing"
@@ -200,21 +203,13 @@ def district(text: str) -> str:
 # -- national ids ----------------------------------------------------------------------------
 
 
-def _check_digit(digits: list[int], weights: tuple[int, ...]) -> int | None:
-    remainder = sum(d * w for d, w in zip(digits, weights)) % 11
-    return None if remainder == 1 else (0 if remainder == 0 else 11 - remainder)
-
-
 def is_valid_synthetic_id(fnr: str) -> bool:
     """11 digits, both mod-11 check digits right, a real date after removing the +80
     month offset, individual number consistent with the century, and NOT valid as an
     ordinary number (month 1-12) or a D-number."""
     if not re.fullmatch(r"\d{11}", fnr):
         return False
-    digits = [int(c) for c in fnr]
-    first = _check_digit(digits[:9], (3, 7, 6, 1, 8, 9, 4, 5, 2))
-    second = _check_digit(digits[:10], (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
-    if first is None or second is None or (first, second) != (digits[9], digits[10]):
+    if with_check_digits(fnr[:9]) != fnr:
         return False
     month = int(fnr[2:4])
     if not 81 <= month <= 92 or int(fnr[0:2]) > 31:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from orchestration.lib import fingerprint
 from orchestration.settings import load_settings
-from tests.landing import write_delivery
+from tests.support.landing import write_delivery
 
 
 def _settings(tmp_path):

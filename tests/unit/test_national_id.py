@@ -13,8 +13,8 @@ from orchestration.lib.national_id import (
     parse_national_ids,
 )
 from orchestration.lib.pseudonym import person_key
-from tests.landing import synthetic_national_id
-from tests.unit.national_id_reference import described, outcome, reference_parse, with_check_digits
+from tests.support.national_id_reference import described, outcome, reference_parse
+from tests.support.national_ids import synthetic_national_id, with_check_digits
 
 
 def test_synthetic_number_gives_birth_date_and_sex():

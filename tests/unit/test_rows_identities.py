@@ -12,8 +12,8 @@ from polars.testing import assert_frame_equal
 from orchestration.lib import rows
 from orchestration.lib.contract import file_spec
 from orchestration.lib.national_id import InvalidNationalId
-from tests.landing import synthetic_national_id
-from tests.unit.national_id_reference import reference_parse, with_check_digits
+from tests.support.national_id_reference import reference_parse
+from tests.support.national_ids import synthetic_national_id, with_check_digits
 
 KEY = "unit-test-key"
 MALFORMED = ("abc", "0101801234", "010180123456", "٠١٢٣٤٥٦٧٨٩٠", "+1018012345", "01 01801234")

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import polars as pl
 
-from tests.dbt.raw_fixture import AMOUNT, H, J, K, person, write_raw_fixture
+from tests.support.raw_fixture import AMOUNT, H, J, K, person, write_raw_fixture
 
 D = dt.date
 P, Q, R, S, T, U, V, W = (person(n) for n in ("P", "Q", "R", "S", "T", "U", "V", "W"))

@@ -1,7 +1,8 @@
 """The national-id rules as plain per-character Python: the oracle for the polars version.
 
 This is ``orchestration.lib.national_id`` as it was before the rules became polars
-expressions, kept verbatim so that tests can show the two agree on every value.
+expressions, kept verbatim (its check digits are the tests' one mod-11, ``tests.support.national_ids``)
+so that tests can show the two agree on every value.
 """
 
 from __future__ import annotations
@@ -9,29 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from orchestration.lib.national_id import InvalidNationalId, NationalId
-
-WEIGHTS_K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-WEIGHTS_K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-
-
-def check_digit(digits: str, weights: tuple[int, ...]) -> int | None:
-    remainder = sum(int(d) * w for d, w in zip(digits, weights)) % 11
-    if remainder == 0:
-        return 0
-    if remainder == 1:
-        return None
-    return 11 - remainder
-
-
-def with_check_digits(nine: str) -> str | None:
-    """The nine digits followed by their two check digits, or None if a check digit would be 10."""
-    k1 = check_digit(nine, WEIGHTS_K1)
-    if k1 is None:
-        return None
-    k2 = check_digit(nine + str(k1), WEIGHTS_K2)
-    if k2 is None:
-        return None
-    return f"{nine}{k1}{k2}"
+from tests.support.national_ids import WEIGHTS_K1, WEIGHTS_K2, check_digit
 
 
 def _century(individual: int, yy: int) -> int | None:

@@ -16,7 +16,8 @@ from pathlib import Path
 import polars as pl
 
 from orchestration.settings import BUNDLED_SAMPLE_DIR
-from tests.landing import FORMAT, csv_bytes, synthetic_national_id, write_delivery, xlsx_bytes
+from tests.support.landing import FORMAT, csv_bytes, write_delivery, xlsx_bytes
+from tests.support.national_ids import synthetic_national_id
 
 LATEST = {"boei": "2007-12-31", "kemner": "2007-12-31", "namsfogd": "2007-12-31", "prosjekt": "2007-12-31", "regnskap": "2008-01-31"}
 

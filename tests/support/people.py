@@ -11,7 +11,7 @@ import polars as pl
 
 from orchestration.lib.national_id import parse_national_ids
 from orchestration.lib.pseudonym import person_key
-from tests.landing import FORMAT
+from tests.support.landing import FORMAT
 
 # Shorter names (initials, "Bo") would match ordinary words in the scanned text.
 MIN_NAME_LENGTH = 5

@@ -104,19 +104,3 @@ def empty_files(source: str, folder: Path) -> dict[str, bytes]:
         else:
             empty[spec.name] = csv_bytes(source, spec.name, header, [])
     return empty
-
-
-# Synthetic national ids (month + 80), valid by mod-11: built, never typed in.
-def synthetic_national_id(day: int, month: int, yy: int, individual: int) -> str:
-    w1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-    w2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-    while True:
-        base = f"{day:02d}{month + 80:02d}{yy:02d}{individual:03d}"
-        r1 = sum(int(d) * w for d, w in zip(base, w1)) % 11
-        k1 = 0 if r1 == 0 else 11 - r1
-        if r1 != 1:
-            r2 = sum(int(d) * w for d, w in zip(base + str(k1), w2)) % 11
-            k2 = 0 if r2 == 0 else 11 - r2
-            if r2 != 1:
-                return base + str(k1) + str(k2)
-        individual += 1

@@ -26,7 +26,8 @@ import polars as pl
 from orchestration.lib.contract import file_spec
 from orchestration.lib.delivery import DeliveryRefused
 from orchestration.lib.ingest import IngestLog, SourceIngestResult, ingest_log_path, ingest_source, write_ingest_audit
-from tests.landing import FORMAT, csv_bytes, empty_files, synthetic_national_id, xlsx_bytes
+from tests.support.landing import FORMAT, csv_bytes, empty_files, xlsx_bytes
+from tests.support.national_ids import synthetic_national_id
 
 KEY = "hostile-test-key"
 DATE = "2007-06-30"
