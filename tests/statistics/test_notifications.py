@@ -14,7 +14,8 @@ import pytest
 
 from orchestration.lib.notifications import FOLDER, build_lists, neutralise, to_csv, write_lists, write_notification_lists
 from orchestration.settings import load_settings
-from tests.landing import csv_bytes, synthetic_national_id, write_delivery
+from tests.support.landing import csv_bytes, write_delivery
+from tests.support.national_ids import synthetic_national_id
 
 TENANCY_HEADER = [
     "leieforhold_id", "bolig_id", "fodselsnummer", "navn", "bydel", "boligtype",
