@@ -6,5 +6,5 @@
 #}
 {% macro change_against_previous_year(column) -%}
         cast({{ column }} - previous_{{ column }} as bigint) as {{ column }}_change,
-        cast(100.0 * ({{ column }} - previous_{{ column }}) / nullif(previous_{{ column }}, 0) as double) as {{ column }}_change_pct
+        {{ percentage_of(column ~ ' - previous_' ~ column, 'previous_' ~ column) }} as {{ column }}_change_pct
 {%- endmacro %}

@@ -15,7 +15,7 @@ import polars as pl
 from orchestration.settings import DBT_PROJECT_DIR
 
 # Macros that are Jinja and SQL only (no dbt context), so the model can be rendered here.
-PLAIN_MACROS = ("changes.sql",)
+PLAIN_MACROS = ("changes.sql", "percentages.sql", "counts_per_category.sql")
 
 
 def model_sql(name: str) -> str:

@@ -61,11 +61,14 @@ reference_candidates as (
 
 reference_matches as (
 
-    select bailiff_case_no, arrears_case_id, 'reference' as match_method
-    from reference_candidates
-    -- a sak_id is unique, so a bailiff case has at most one candidate; an arrears case referred to by
-    -- several bailiff cases goes to the earliest received
-    qualify row_number() over (partition by arrears_case_id order by received_date, bailiff_case_no) = 1
+    -- a sak_id is unique, so a bailiff case has at most one candidate (its ordering decides nothing);
+    -- an arrears case referred to by several bailiff cases goes to the earliest received
+    {{ one_to_one_matches(
+        'reference_candidates',
+        key='bailiff_case_no', best_for_key='arrears_case_id',
+        other_key='arrears_case_id', best_for_other_key='received_date, bailiff_case_no',
+        match_method='reference'
+    ) }}
 
 ),
 
@@ -88,20 +91,14 @@ person_date_candidates as (
 
 ),
 
-person_date_best_per_case as (
-
-    select * from person_date_candidates
-    qualify row_number() over (partition by bailiff_case_no order by days_apart, arrears_case_id) = 1
-
-),
-
 person_date_matches as (
 
-    select bailiff_case_no, arrears_case_id, 'person_and_date' as match_method
-    from person_date_best_per_case
-    qualify row_number() over (
-        partition by arrears_case_id order by days_apart, received_date, bailiff_case_no
-    ) = 1
+    {{ one_to_one_matches(
+        'person_date_candidates',
+        key='bailiff_case_no', best_for_key='days_apart, arrears_case_id',
+        other_key='arrears_case_id', best_for_other_key='days_apart, received_date, bailiff_case_no',
+        match_method='person_and_date'
+    ) }}
 
 ),
 
@@ -113,52 +110,20 @@ matches as (
 
 ),
 
-matched as (
+-- a co-operative petition the bailiff never received: an arrears case petitioned (or sold by force)
+petitioned_co_op_cases as (
 
-    select
-        bailiff_case_no,
-        arrears_case_id,
-        match_method,
-        'matched' as match_status
-    from matches
-
-),
-
-cooperative_only as (
-
-    select
-        cast(null as varchar) as bailiff_case_no,
-        arrears_case_id,
-        cast(null as varchar) as match_method,
-        'cooperative_only' as match_status
-    from co_op_cases
+    select * from co_op_cases
     where stage_code in ('BEGJAERT', 'TVANGSSOLGT')
-        and arrears_case_id not in (select arrears_case_id from matches)
-
-),
-
-bailiff_unmatched as (
-
-    select
-        bailiff_case_no,
-        cast(null as varchar) as arrears_case_id,
-        cast(null as varchar) as match_method,
-        case
-            when petitioner_type_code = 'BORETTSLAG' then 'bailiff_only'
-            else 'not_applicable'
-        end as match_status
-    from bailiff_cases
-    where bailiff_case_no not in (select bailiff_case_no from matches)
 
 ),
 
 final as (
 
-    select * from matched
-    union all
-    select * from cooperative_only
-    union all
-    select * from bailiff_unmatched
+    {{ bailiff_matching_rows(
+        'matches', bailiff_cases='bailiff_cases', matchable_petitioner_type='BORETTSLAG',
+        records='petitioned_co_op_cases', record_key='arrears_case_id', record_only_status='cooperative_only'
+    ) }}
 
 )
 

@@ -54,18 +54,14 @@ reference_candidates as (
 
 ),
 
-reference_best_per_petition as (
-
-    select * from reference_candidates
-    qualify row_number() over (partition by petition_id order by received_date, bailiff_case_no) = 1
-
-),
-
 reference_matches as (
 
-    select petition_id, bailiff_case_no, 'reference' as match_method
-    from reference_best_per_petition
-    qualify row_number() over (partition by bailiff_case_no order by filed_date, petition_id) = 1
+    {{ one_to_one_matches(
+        'reference_candidates',
+        key='petition_id', best_for_key='received_date, bailiff_case_no',
+        other_key='bailiff_case_no', best_for_other_key='filed_date, petition_id',
+        match_method='reference'
+    ) }}
 
 ),
 
@@ -84,18 +80,14 @@ case_number_candidates as (
 
 ),
 
-case_number_best_per_petition as (
-
-    select * from case_number_candidates
-    qualify row_number() over (partition by petition_id order by received_date, bailiff_case_no) = 1
-
-),
-
 case_number_matches as (
 
-    select petition_id, bailiff_case_no, 'case_number' as match_method
-    from case_number_best_per_petition
-    qualify row_number() over (partition by bailiff_case_no order by filed_date, petition_id) = 1
+    {{ one_to_one_matches(
+        'case_number_candidates',
+        key='petition_id', best_for_key='received_date, bailiff_case_no',
+        other_key='bailiff_case_no', best_for_other_key='filed_date, petition_id',
+        match_method='case_number'
+    ) }}
 
 ),
 
@@ -107,51 +99,12 @@ matches as (
 
 ),
 
-matched as (
-
-    select
-        bailiff_case_no,
-        petition_id,
-        match_method,
-        'matched' as match_status
-    from matches
-
-),
-
-collector_only as (
-
-    select
-        cast(null as varchar) as bailiff_case_no,
-        petition_id,
-        cast(null as varchar) as match_method,
-        'collector_only' as match_status
-    from petitions
-    where petition_id not in (select petition_id from matches)
-
-),
-
-bailiff_unmatched as (
-
-    select
-        bailiff_case_no,
-        cast(null as varchar) as petition_id,
-        cast(null as varchar) as match_method,
-        case
-            when petitioner_type_code = 'KOMMUNE' then 'bailiff_only'
-            else 'not_applicable'
-        end as match_status
-    from bailiff_cases
-    where bailiff_case_no not in (select bailiff_case_no from matches)
-
-),
-
 final as (
 
-    select * from matched
-    union all
-    select * from collector_only
-    union all
-    select * from bailiff_unmatched
+    {{ bailiff_matching_rows(
+        'matches', bailiff_cases='bailiff_cases', matchable_petitioner_type='KOMMUNE',
+        records='petitions', record_key='petition_id', record_only_status='collector_only'
+    ) }}
 
 )
 

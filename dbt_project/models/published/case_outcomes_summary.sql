@@ -11,21 +11,17 @@ cases as (
 
 outcomes as (
 
-    select label as outcome
-    from {{ ref('code_lists') }}
-    where code_list = 'project_outcome'
+    select label as outcome from ({{ code_labels('project_outcome') }})
 
 ),
 
 counted as (
 
-    select
-        outcomes.outcome,
-        count(cases.case_id) as cases
-    from outcomes
-    left join cases
-        on outcomes.outcome = cases.outcome
-    group by outcomes.outcome
+    {{ count_per_category(
+        categories='outcomes', category_columns=['outcomes.outcome'],
+        rows='cases', joined_on='outcomes.outcome = cases.outcome',
+        counts={'cases': 'cases.case_id is not null'}
+    ) }}
 
 ),
 
@@ -33,8 +29,8 @@ final as (
 
     select
         outcome,
-        cast(cases as bigint) as cases,
-        cast(100.0 * cases / nullif(sum(cases) over (), 0) as double) as share_pct
+        cases,
+        {{ share_of_total('cases') }} as share_pct
     from counted
 
 )

@@ -12,9 +12,7 @@ cases as (
 
 actions as (
 
-    select label as action
-    from {{ ref('code_lists') }}
-    where code_list = 'action'
+    select label as action from ({{ code_labels('action') }})
 
 ),
 
@@ -35,13 +33,11 @@ total as (
 
 counted as (
 
-    select
-        actions.action,
-        count(case_actions.case_id) as cases
-    from actions
-    left join case_actions
-        on actions.action = case_actions.action
-    group by actions.action
+    {{ count_per_category(
+        categories='actions', category_columns=['actions.action'],
+        rows='case_actions', joined_on='actions.action = case_actions.action',
+        counts={'cases': 'case_actions.case_id is not null'}
+    ) }}
 
 ),
 
@@ -49,8 +45,8 @@ final as (
 
     select
         counted.action,
-        cast(counted.cases as bigint) as cases,
-        cast(100.0 * counted.cases / nullif(total.all_cases, 0) as double) as share_of_cases_pct
+        counted.cases,
+        {{ percentage_of('counted.cases', 'total.all_cases') }} as share_of_cases_pct
     from counted
     cross join total
 

@@ -17,16 +17,15 @@ claim_bands as (
 
 counted as (
 
-    select
-        claim_bands.claim_band,
-        claim_bands.sort_order,
-        count(cases.case_id) as cases,
-        count(case when cases.outcome = 'resolved' then 1 end) as resolved_cases,
-        count(case when cases.outcome = 'evicted' then 1 end) as evictions
-    from claim_bands
-    left join cases
-        on claim_bands.claim_band = cases.claim_band
-    group by claim_bands.claim_band, claim_bands.sort_order
+    {{ count_per_category(
+        categories='claim_bands', category_columns=['claim_bands.claim_band', 'claim_bands.sort_order'],
+        rows='cases', joined_on='claim_bands.claim_band = cases.claim_band',
+        counts={
+            'cases': 'cases.case_id is not null',
+            'resolved_cases': "cases.outcome = 'resolved'",
+            'evictions': "cases.outcome = 'evicted'",
+        }
+    ) }}
 
 ),
 
@@ -34,12 +33,12 @@ final as (
 
     select
         claim_band,
-        cast(cases as bigint) as cases,
-        cast(100.0 * cases / nullif(sum(cases) over (), 0) as double) as share_pct,
-        cast(resolved_cases as bigint) as resolved_cases,
-        cast(100.0 * resolved_cases / nullif(cases, 0) as double) as resolved_pct,
-        cast(evictions as bigint) as evictions,
-        cast(100.0 * evictions / nullif(cases, 0) as double) as eviction_share_pct,
+        cases,
+        {{ share_of_total('cases') }} as share_pct,
+        resolved_cases,
+        {{ percentage_of('resolved_cases', 'cases') }} as resolved_pct,
+        evictions,
+        {{ percentage_of('evictions', 'cases') }} as eviction_share_pct,
         sort_order
     from counted
 

@@ -17,15 +17,15 @@ districts as (
 
 counted as (
 
-    select
-        districts.district,
-        count(cases.case_id) as cases,
-        count(case when cases.outcome = 'evicted' then 1 end) as evictions,
-        count(case when cases.solution = 'social_service_paid' then 1 end) as social_service_paid
-    from districts
-    left join cases
-        on districts.district = cases.district
-    group by districts.district
+    {{ count_per_category(
+        categories='districts', category_columns=['districts.district'],
+        rows='cases', joined_on='districts.district = cases.district',
+        counts={
+            'cases': 'cases.case_id is not null',
+            'evictions': "cases.outcome = 'evicted'",
+            'social_service_paid': "cases.solution = 'social_service_paid'",
+        }
+    ) }}
 
 ),
 
@@ -33,11 +33,11 @@ final as (
 
     select
         district,
-        cast(cases as bigint) as cases,
-        cast(evictions as bigint) as evictions,
-        cast(100.0 * evictions / nullif(cases, 0) as double) as eviction_share_pct,
-        cast(social_service_paid as bigint) as social_service_paid,
-        cast(100.0 * social_service_paid / nullif(cases, 0) as double) as social_service_paid_pct
+        cases,
+        evictions,
+        {{ percentage_of('evictions', 'cases') }} as eviction_share_pct,
+        social_service_paid,
+        {{ percentage_of('social_service_paid', 'cases') }} as social_service_paid_pct
     from counted
 
 )

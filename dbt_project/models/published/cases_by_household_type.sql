@@ -16,15 +16,14 @@ household_types as (
 
 counted as (
 
-    select
-        household_types.household_type,
-        household_types.sort_order,
-        count(cases.case_id) as cases
-    from household_types
-    left join cases
-        on household_types.household_type
-            = case when cases.children_count > 0 then 'with_children' else 'without_children' end
-    group by household_types.household_type, household_types.sort_order
+    {{ count_per_category(
+        categories='household_types',
+        category_columns=['household_types.household_type', 'household_types.sort_order'],
+        rows='cases',
+        joined_on="household_types.household_type
+            = case when cases.children_count > 0 then 'with_children' else 'without_children' end",
+        counts={'cases': 'cases.case_id is not null'}
+    ) }}
 
 ),
 
@@ -32,8 +31,8 @@ final as (
 
     select
         household_type,
-        cast(cases as bigint) as cases,
-        cast(100.0 * cases / nullif(sum(cases) over (), 0) as double) as share_pct
+        cases,
+        {{ share_of_total('cases') }} as share_pct
     from counted
 
 )

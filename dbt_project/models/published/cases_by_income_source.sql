@@ -11,22 +11,20 @@ cases as (
 
 income_sources as (
 
-    select label as income_source
-    from {{ ref('code_lists') }}
-    where code_list = 'income_source'
+    select label as income_source from ({{ code_labels('income_source') }})
 
 ),
 
 counted as (
 
-    select
-        income_sources.income_source,
-        count(cases.case_id) as cases,
-        count(case when cases.outcome = 'resolved' then 1 end) as resolved_cases
-    from income_sources
-    left join cases
-        on income_sources.income_source = cases.income_source
-    group by income_sources.income_source
+    {{ count_per_category(
+        categories='income_sources', category_columns=['income_sources.income_source'],
+        rows='cases', joined_on='income_sources.income_source = cases.income_source',
+        counts={
+            'cases': 'cases.case_id is not null',
+            'resolved_cases': "cases.outcome = 'resolved'",
+        }
+    ) }}
 
 ),
 
@@ -34,10 +32,10 @@ final as (
 
     select
         income_source,
-        cast(cases as bigint) as cases,
-        cast(100.0 * cases / nullif(sum(cases) over (), 0) as double) as share_pct,
-        cast(resolved_cases as bigint) as resolved_cases,
-        cast(100.0 * resolved_cases / nullif(sum(resolved_cases) over (), 0) as double) as resolved_share_pct
+        cases,
+        {{ share_of_total('cases') }} as share_pct,
+        resolved_cases,
+        {{ share_of_total('resolved_cases') }} as resolved_share_pct
     from counted
 
 )

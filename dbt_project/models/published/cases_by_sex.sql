@@ -17,14 +17,11 @@ sexes as (
 
 counted as (
 
-    select
-        sexes.sex,
-        sexes.sex_order,
-        count(cases.case_id) as cases
-    from sexes
-    left join cases
-        on sexes.sex = cases.sex
-    group by sexes.sex, sexes.sex_order
+    {{ count_per_category(
+        categories='sexes', category_columns=['sexes.sex', 'sexes.sex_order'],
+        rows='cases', joined_on='sexes.sex = cases.sex',
+        counts={'cases': 'cases.case_id is not null'}
+    ) }}
 
 ),
 
@@ -32,8 +29,8 @@ final as (
 
     select
         sex,
-        cast(cases as bigint) as cases,
-        cast(100.0 * cases / nullif(sum(cases) over (), 0) as double) as share_pct,
+        cases,
+        {{ share_of_total('cases') }} as share_pct,
         sex_order
     from counted
 

@@ -23,18 +23,12 @@ age_bands as (
 
 counted as (
 
-    select
-        sexes.sex,
-        age_bands.age_band,
-        sexes.sex_order,
-        age_bands.sort_order as age_order,
-        count(cases.case_id) as cases
-    from sexes
-    cross join age_bands
-    left join cases
-        on sexes.sex = cases.sex
-        and age_bands.age_band = cases.age_band
-    group by all
+    {{ count_per_category(
+        categories=['sexes', 'age_bands'],
+        category_columns=['sexes.sex', 'age_bands.age_band', 'sexes.sex_order', 'age_bands.sort_order as age_order'],
+        rows='cases', joined_on='sexes.sex = cases.sex and age_bands.age_band = cases.age_band',
+        counts={'cases': 'cases.case_id is not null'}
+    ) }}
 
 ),
 
@@ -43,8 +37,8 @@ final as (
     select
         sex,
         age_band,
-        cast(cases as bigint) as cases,
-        cast(100.0 * cases / nullif(sum(cases) over (), 0) as double) as share_pct,
+        cases,
+        {{ share_of_total('cases') }} as share_pct,
         age_order
     from counted
 

@@ -11,23 +11,21 @@ cases as (
 
 involvement as (
 
-    select label as known_to_social_service
-    from {{ ref('code_lists') }}
-    where code_list = 'known_to_social_service'
+    select label as known_to_social_service from ({{ code_labels('known_to_social_service') }})
 
 ),
 
 counted as (
 
-    select
-        involvement.known_to_social_service,
-        count(cases.case_id) as cases,
-        count(case when cases.outcome = 'resolved' then 1 end) as resolved_cases,
-        count(case when cases.outcome = 'evicted' then 1 end) as evictions
-    from involvement
-    left join cases
-        on involvement.known_to_social_service = cases.known_to_social_service
-    group by involvement.known_to_social_service
+    {{ count_per_category(
+        categories='involvement', category_columns=['involvement.known_to_social_service'],
+        rows='cases', joined_on='involvement.known_to_social_service = cases.known_to_social_service',
+        counts={
+            'cases': 'cases.case_id is not null',
+            'resolved_cases': "cases.outcome = 'resolved'",
+            'evictions': "cases.outcome = 'evicted'",
+        }
+    ) }}
 
 ),
 
@@ -35,12 +33,12 @@ final as (
 
     select
         known_to_social_service,
-        cast(cases as bigint) as cases,
-        cast(100.0 * cases / nullif(sum(cases) over (), 0) as double) as share_pct,
-        cast(resolved_cases as bigint) as resolved_cases,
-        cast(100.0 * resolved_cases / nullif(cases, 0) as double) as resolved_pct,
-        cast(evictions as bigint) as evictions,
-        cast(100.0 * evictions / nullif(cases, 0) as double) as eviction_share_pct
+        cases,
+        {{ share_of_total('cases') }} as share_pct,
+        resolved_cases,
+        {{ percentage_of('resolved_cases', 'cases') }} as resolved_pct,
+        evictions,
+        {{ percentage_of('evictions', 'cases') }} as eviction_share_pct
     from counted
 
 )

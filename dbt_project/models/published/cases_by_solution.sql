@@ -11,9 +11,7 @@ cases as (
 
 solutions as (
 
-    select label as solution
-    from {{ ref('code_lists') }}
-    where code_list = 'solution'
+    select label as solution from ({{ code_labels('solution') }})
     union all
     select 'not_recorded' as solution
 
@@ -21,13 +19,11 @@ solutions as (
 
 counted as (
 
-    select
-        solutions.solution,
-        count(cases.case_id) as cases
-    from solutions
-    left join cases
-        on solutions.solution = coalesce(cases.solution, 'not_recorded')
-    group by solutions.solution
+    {{ count_per_category(
+        categories='solutions', category_columns=['solutions.solution'],
+        rows='cases', joined_on="solutions.solution = coalesce(cases.solution, 'not_recorded')",
+        counts={'cases': 'cases.case_id is not null'}
+    ) }}
 
 ),
 
@@ -35,8 +31,8 @@ final as (
 
     select
         solution,
-        cast(cases as bigint) as cases,
-        cast(100.0 * cases / nullif(sum(cases) over (), 0) as double) as share_pct
+        cases,
+        {{ share_of_total('cases') }} as share_pct
     from counted
 
 )

@@ -14,23 +14,15 @@ arrears as (
 
 housing_associations as (
 
-    select label as housing_association, spine.sort_order
-    from {{ ref('code_lists') }} as code_lists
-    inner join ({{ band_spine(['BOB', 'VESTBO', 'STOR_BERGEN'], 'code') }}) as spine
-        on code_lists.code = spine.code
-    where code_lists.code_list = 'housing_association'
+    select label as housing_association, sort_order
+    from ({{ ordered_code_labels('housing_association', ['BOB', 'VESTBO', 'STOR_BERGEN']) }})
 
 ),
 
 stages as (
 
-    select label as stage, spine.sort_order
-    from {{ ref('code_lists') }} as code_lists
-    inner join (
-        {{ band_spine(['VARSEL', 'PALEGG_SALG', 'BEGJAERT', 'LOST', 'SOLGT_FRIVILLIG', 'TVANGSSOLGT'], 'code') }}
-    ) as spine
-        on code_lists.code = spine.code
-    where code_lists.code_list = 'co_op_stage'
+    select label as stage, sort_order
+    from ({{ ordered_code_labels('co_op_stage', ['VARSEL', 'PALEGG_SALG', 'BEGJAERT', 'LOST', 'SOLGT_FRIVILLIG', 'TVANGSSOLGT']) }})
 
 ),
 

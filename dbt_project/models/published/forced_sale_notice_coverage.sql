@@ -55,7 +55,7 @@ final as (
         petitioner_type,
         cast(petitions as bigint) as petitions,
         cast(notified_before as bigint) as notified_before,
-        cast(100.0 * notified_before / nullif(petitions, 0) as double) as notified_before_pct,
+        {{ percentage_of('notified_before', 'petitions') }} as notified_before_pct,
         cast(median_notice_days as double) as median_notice_days,
         sort_order
     from counted

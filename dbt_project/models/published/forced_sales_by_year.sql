@@ -19,15 +19,8 @@ cases as (
 
 petitioner_types as (
 
-    select
-        code_lists.label as petitioner_type,
-        spine.sort_order
-    from {{ ref('code_lists') }} as code_lists
-    inner join (
-        {{ band_spine(['BORETTSLAG', 'KOMMUNE', 'BANK', 'ANNEN'], 'code') }}
-    ) as spine
-        on code_lists.code = spine.code
-    where code_lists.code_list = 'forced_sale_petitioner_type'
+    select label as petitioner_type, sort_order
+    from ({{ ordered_code_labels('forced_sale_petitioner_type', ['BORETTSLAG', 'KOMMUNE', 'BANK', 'ANNEN']) }})
 
 ),
 
@@ -59,19 +52,17 @@ years as (
 
 counted as (
 
-    select
-        years.year,
-        petitioner_types.petitioner_type,
-        petitioner_types.sort_order,
-        count(case when events.measure = 'petitions' then 1 end) as petitions,
-        count(case when events.measure = 'forced_sales' then 1 end) as forced_sales,
-        count(case when events.measure = 'lapsed_or_withdrawn' then 1 end) as lapsed_or_withdrawn
-    from years
-    cross join petitioner_types
-    left join events
-        on years.year = events.year
-        and petitioner_types.petitioner_type = events.petitioner_type
-    group by years.year, petitioner_types.petitioner_type, petitioner_types.sort_order
+    {{ count_per_category(
+        categories=['years', 'petitioner_types'],
+        category_columns=['years.year', 'petitioner_types.petitioner_type', 'petitioner_types.sort_order'],
+        rows='events',
+        joined_on='years.year = events.year and petitioner_types.petitioner_type = events.petitioner_type',
+        counts={
+            'petitions': "events.measure = 'petitions'",
+            'forced_sales': "events.measure = 'forced_sales'",
+            'lapsed_or_withdrawn': "events.measure = 'lapsed_or_withdrawn'",
+        }
+    ) }}
 
 ),
 
@@ -91,12 +82,12 @@ final as (
     select
         cast(year as integer) as year,
         petitioner_type,
-        cast(petitions as bigint) as petitions,
-        cast(forced_sales as bigint) as forced_sales,
-        cast(lapsed_or_withdrawn as bigint) as lapsed_or_withdrawn,
+        petitions,
+        forced_sales,
+        lapsed_or_withdrawn,
 {{ change_against_previous_year('petitions') }},
 {{ change_against_previous_year('forced_sales') }},
-        cast(100.0 * forced_sales / nullif(petitions, 0) as double) as forced_sale_share_pct,
+        {{ percentage_of('forced_sales', 'petitions') }} as forced_sale_share_pct,
         sort_order
     from compared
 

@@ -48,9 +48,9 @@ final as (
         cast(summarised.baseline as bigint) as baseline,
         cast(summarised.target_year as integer) as target_year,
         cast(summarised.actual as bigint) as actual,
-        cast(100.0 * (summarised.actual - summarised.baseline) / nullif(summarised.baseline, 0) as double) as change_pct,
+        {{ percentage_of('summarised.actual - summarised.baseline', 'summarised.baseline') }} as change_pct,
         cast(targets.target_pct as double) as target_pct,
-        100.0 * (summarised.actual - summarised.baseline) / nullif(summarised.baseline, 0) <= targets.target_pct as met
+        {{ percentage_of('summarised.actual - summarised.baseline', 'summarised.baseline') }} <= targets.target_pct as met
     from summarised
     inner join targets
         on summarised.measure = targets.measure

@@ -60,16 +60,14 @@ years as (
 
 counted as (
 
-    select
-        years.year,
-        years.source,
-        count(case when events.measure = 'petitions' then 1 end) as petitions,
-        count(case when events.measure = 'evictions' then 1 end) as evictions
-    from years
-    left join events
-        on years.source = events.source
-        and years.year = events.year
-    group by years.year, years.source
+    {{ count_per_category(
+        categories='years', category_columns=['years.year', 'years.source'],
+        rows='events', joined_on='years.source = events.source and years.year = events.year',
+        counts={
+            'petitions': "events.measure = 'petitions'",
+            'evictions': "events.measure = 'evictions'",
+        }
+    ) }}
 
 ),
 
@@ -89,11 +87,11 @@ final as (
     select
         cast(year as integer) as year,
         source,
-        cast(petitions as bigint) as petitions,
-        cast(evictions as bigint) as evictions,
+        petitions,
+        evictions,
 {{ change_against_previous_year('petitions') }},
 {{ change_against_previous_year('evictions') }},
-        cast(100.0 * evictions / nullif(petitions, 0) as double) as eviction_share_pct
+        {{ percentage_of('evictions', 'petitions') }} as eviction_share_pct
     from compared
 
 )
