@@ -10,10 +10,13 @@ published.md, "restricted/": per district (``restricted/forced_sale_warnings/<di
 with name, national id, housing association, co-operative, arrears and months overdue;
 households with children or a member 67 or over first, then the largest arrears.
 
-The same protections as the notification lists (``orchestration.lib.notifications``, whose
-writer this reuses): written only when ``EVICTIONS_WRITE_RESTRICTED=1``; folders 0700 and
-files 0600 with no moment at which they are readable by others; ``;``-separated UTF-8 with a
-byte-order mark; cells that a spreadsheet would run as a formula get a leading ``'``.
+The same form and protections as the notification lists (``orchestration.lib.notifications``,
+whose writer, priority reasons and words this reuses): Norwegian headers (``COLUMNS``) and
+reasons (``REASONS``), a CSV and an ``.xlsx`` per district, written only when
+``EVICTIONS_WRITE_RESTRICTED=1``; folders 0700 and files 0600 with no moment at which they are
+readable by others; ``;``-separated UTF-8 with a byte-order mark; text cells that a spreadsheet
+would run as a formula get a leading ``'``. The stage (``trinn``) is the code of the delivery
+(``VARSEL``, ``PALEGG_SALG``, ``TVANGSSALG``), as on the letters the household got.
 """
 
 from __future__ import annotations
@@ -25,16 +28,37 @@ import polars as pl
 
 from orchestration.lib.delivery import Scratch
 from orchestration.lib.ingest import read_identified
-from orchestration.lib.notifications import write_lists
+from orchestration.lib.notifications import COLUMNS as NOTIFICATION_COLUMNS
+from orchestration.lib.notifications import (
+    PRIORITY_REASONS,
+    PRIORITY_SEPARATOR,
+    by_district,
+    write_lists,
+)
 
 FOLDER = "forced_sale_warnings"
 WARNED_STAGES = ("VARSEL", "PALEGG_SALG")
 FORCED_SALE_NOTICE = "TVANGSSALG"
 ELDERLY_BAND = "67+"
-COLUMNS = [
-    "priority", "priority_reasons", "reason", "district", "national_id", "name", "housing_association",
-    "co_operative", "arrears_nok", "months_overdue", "overdue_since", "stage", "stage_date", "case_id",
-]  # fmt: skip
+# Column → the header a district social service reads, in the lists' order; the columns the
+# notification lists have too under the same header.
+_SHARED = ("priority", "priority_reasons", "reason", "district", "national_id", "name")
+COLUMNS = {
+    **{column: NOTIFICATION_COLUMNS[column] for column in _SHARED},
+    "housing_association": "boligbyggelag",
+    "co_operative": "borettslag",
+    "arrears_nok": "restanse (kr)",
+    "months_overdue": "måneder forfalt",
+    "overdue_since": "forfalt siden",
+    "stage": "trinn",
+    "stage_date": "dato",
+    "case_id": "saksnummer",
+}
+# Why a household is listed (årsak).
+REASONS = {
+    "co_op_arrears": "restanse til borettslaget",
+    "forced_sale_notice": "varsel om tvangssalg fra kemneren",
+}
 _SCHEMA = {
     "reason": pl.String, "district": pl.String, "national_id": pl.String, "name": pl.String,
     "housing_association": pl.String, "co_operative": pl.String, "arrears_nok": pl.Float64,
@@ -79,7 +103,7 @@ def warning_lists_from_frames(arrears: pl.DataFrame, notifications: pl.DataFrame
         warned = arrears.filter(pl.col("trinn").is_in(WARNED_STAGES) & pl.col("sosialtjeneste_varslet").is_null())
         parts.append(
             warned.select(
-                pl.lit("co_op_arrears").alias("reason"),
+                pl.lit(REASONS["co_op_arrears"]).alias("reason"),
                 pl.col("bydel").cast(pl.String).alias("district"),
                 pl.col("fodselsnummer").alias("national_id"),
                 pl.col("navn").alias("name"),
@@ -100,7 +124,7 @@ def warning_lists_from_frames(arrears: pl.DataFrame, notifications: pl.DataFrame
     if notifications.height:
         owners = notifications.filter(pl.col("varseltype") == FORCED_SALE_NOTICE)
         listed = owners.select(
-            pl.lit("forced_sale_notice").alias("reason"),
+            pl.lit(REASONS["forced_sale_notice"]).alias("reason"),
             pl.col("bydel").cast(pl.String).alias("district"),
             pl.col("fodselsnummer").alias("national_id"),
             pl.lit(None, pl.String).alias("name"),
@@ -130,10 +154,10 @@ def warning_lists_from_frames(arrears: pl.DataFrame, notifications: pl.DataFrame
         pl.col("elderly").fill_null(False),
         pl.concat_str(
             [
-                pl.when(pl.col("children") > 0).then(pl.lit("children")),
-                pl.when(pl.col("elderly")).then(pl.lit("aged_67_plus")),
+                pl.when(pl.col("children") > 0).then(pl.lit(PRIORITY_REASONS["children"])),
+                pl.when(pl.col("elderly")).then(pl.lit(PRIORITY_REASONS["aged_67_plus"])),
             ],
-            separator=",",
+            separator=PRIORITY_SEPARATOR,
             ignore_nulls=True,
         )
         .fill_null("")
@@ -142,9 +166,10 @@ def warning_lists_from_frames(arrears: pl.DataFrame, notifications: pl.DataFrame
     ordered = (
         rows.filter(pl.col("district").is_not_null())
         .sort(["priority", "arrears_nok", "case_id"], descending=[True, True, False], nulls_last=True)
-        .select(COLUMNS)
+        .select(list(COLUMNS))
+        .rename(COLUMNS)
     )
-    return {district: frame for (district,), frame in ordered.group_by(["district"], maintain_order=True)}
+    return by_district(ordered, COLUMNS["district"])
 
 
 def write_forced_sale_warnings(settings) -> dict[str, pl.DataFrame] | None:

@@ -5,6 +5,7 @@ they are written: owner-only, spreadsheet-safe, Norwegian letters intact, only w
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import stat
@@ -15,7 +16,9 @@ import pytest
 
 from orchestration.lib.disclosure import DisclosureRule, protect, rule_for, verify
 from orchestration.lib.forced_sale_warnings import (
+    COLUMNS,
     FOLDER,
+    REASONS,
     build_warning_lists,
     whole_months,
     write_forced_sale_warnings,
@@ -152,22 +155,21 @@ def test_who_is_listed_and_in_which_order(lists):
     assert sorted(lists) == ["Fana", "Årstad"]
     arstad = lists["Årstad"]
     # children first (B-2), then the largest arrears: the collector's notice V-1, B-3, B-1
-    assert arstad["case_id"].to_list() == ["B-2", "V-1", "B-3", "B-1"]
-    assert arstad["priority"].to_list() == [True, False, False, False]
-    assert arstad.row(0, named=True)["priority_reasons"] == "children"
+    assert arstad["saksnummer"].to_list() == ["B-2", "V-1", "B-3", "B-1"]
+    assert arstad["prioritet"].to_list() == [True, False, False, False]
+    assert arstad.row(0, named=True)["prioriteringsgrunn"] == "barn i husstanden"
     b3 = arstad.row(2, named=True)
-    assert (b3["housing_association"], b3["co_operative"], b3["arrears_nok"], b3["months_overdue"]) == (
+    assert (b3["boligbyggelag"], b3["borettslag"], b3["restanse (kr)"], b3["måneder forfalt"]) == (
         "VESTBO", "Bønes Borettslag", 25000.0, 11)
-    assert arstad.row(1, named=True)["reason"] == "forced_sale_notice"
+    assert arstad.row(1, named=True)["årsak"] == REASONS["forced_sale_notice"] == "varsel om tvangssalg fra kemneren"
+    assert arstad.row(0, named=True)["årsak"] == "restanse til borettslaget"
     fana = lists["Fana"]
     # the member 67+ first although her arrears are the smallest; the district matched ignoring case and spaces
-    assert fana["case_id"].to_list() == ["B-7", "V-2"]
-    assert fana.row(0, named=True)["priority_reasons"] == "aged_67_plus"
+    assert fana["saksnummer"].to_list() == ["B-7", "V-2"]
+    assert fana.row(0, named=True)["prioriteringsgrunn"] == "67 år eller eldre"
 
 
 def test_whole_months_overdue():
-    import datetime as dt
-
     assert whole_months(dt.date(2007, 1, 15), dt.date(2007, 3, 14)) == 1
     assert whole_months(dt.date(2007, 3, 1), dt.date(2007, 12, 31)) == 9
 
@@ -176,17 +178,34 @@ def test_lists_open_in_a_spreadsheet_with_letters_and_order_intact(lists, tmp_pa
     written = write_lists(tmp_path, lists, FOLDER)
     folder = tmp_path / FOLDER
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and stat.S_IMODE(tmp_path.stat().st_mode) == 0o700
+    assert sorted(p.name for p in written) == ["Fana.csv", "Fana.xlsx", "Årstad.csv", "Årstad.xlsx"]
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in written)
     data = (folder / "Årstad.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     # as a spreadsheet's CSV import reads it: UTF-8 with BOM, ';'
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     header, body = table[0], table[1:]
-    assert [row[header.index("case_id")] for row in body] == ["B-2", "V-1", "B-3", "B-1"]
-    names = [row[header.index("name")] for row in body]
+    assert header == list(COLUMNS.values()) == [
+        "prioritet", "prioriteringsgrunn", "årsak", "bydel", "fødselsnummer", "navn", "boligbyggelag",
+        "borettslag", "restanse (kr)", "måneder forfalt", "forfalt siden", "trinn", "dato", "saksnummer",
+    ]  # fmt: skip
+    assert [row[header.index("saksnummer")] for row in body] == ["B-2", "V-1", "B-3", "B-1"]
+    names = [row[header.index("navn")] for row in body]
     assert "Øvrebø, Pål" in names and "Ærlig, Åse" in names
     assert "'=HYPERLINK(\"x\";\"klikk\")" in names  # a formula cell is neutralised
-    assert all(row[header.index("national_id")].isdigit() for row in body)
+    assert all(row[header.index("fødselsnummer")].isdigit() for row in body)
+    b3 = body[2]
+    assert [b3[header.index(c)] for c in ("prioritet", "restanse (kr)", "måneder forfalt", "forfalt siden", "dato")] == [
+        "nei", "25000,00", "11", "01.01.2007", "01.09.2007"]
+    # the .xlsx: the same rows, typed, neutralised alike
+    sheet = pl.read_excel(folder / "Årstad.xlsx", engine="calamine")
+    assert sheet.columns == header
+    assert sheet["saksnummer"].to_list() == ["B-2", "V-1", "B-3", "B-1"]
+    assert sheet["restanse (kr)"].to_list() == [4000.0, 120000.0, 25000.0, 9000.0]
+    assert sheet["forfalt siden"].dtype == pl.Date and sheet["dato"].dtype == pl.Date
+    assert sheet["dato"][2] == dt.date(2007, 9, 1) and sheet["måneder forfalt"][2] == 11
+    assert sheet["fødselsnummer"].to_list() == [row[header.index("fødselsnummer")] for row in body]
+    assert sheet["navn"].to_list() == [n or None for n in names] and sheet["prioritet"].to_list() == ["ja", "nei", "nei", "nei"]
 
 
 def test_nothing_written_without_the_flag(landing, tmp_path, monkeypatch):
@@ -201,5 +220,5 @@ def test_nothing_written_without_the_flag(landing, tmp_path, monkeypatch):
     written = write_forced_sale_warnings(load_settings())
     assert sorted(written) == ["Fana", "Årstad"]
     folder = tmp_path / "warehouse" / "restricted" / FOLDER
-    assert sorted(p.name for p in folder.iterdir()) == ["Fana.csv", "Årstad.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == ["Fana.csv", "Fana.xlsx", "Årstad.csv", "Årstad.xlsx"]
     assert oct(os.stat(folder).st_mode & 0o777) == "0o700"

@@ -1,18 +1,34 @@
 """Restricted notification lists (published.md, "restricted/"): who is on them, in which order,
-how they are written (owner-only, spreadsheet-safe) and that nothing is written without the flag."""
+how they are written (Norwegian, CSV and .xlsx, owner-only, spreadsheet-safe) and that nothing is
+written without the flag."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
+import re
 import stat
+import tempfile
+import zipfile
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from orchestration.lib.notifications import FOLDER, build_lists, neutralise, to_csv, write_lists, write_notification_lists
+from orchestration.lib.notifications import (
+    COLUMNS,
+    FOLDER,
+    PRIORITY_REASONS,
+    REASONS,
+    build_lists,
+    neutralise,
+    to_csv,
+    to_xlsx,
+    write_lists,
+    write_notification_lists,
+)
 from orchestration.settings import load_settings
 from tests.support.landing import csv_bytes, write_delivery
 from tests.support.national_ids import synthetic_national_id
@@ -103,23 +119,27 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
 
 
+def read_xlsx(path: Path) -> pl.DataFrame:
+    return pl.read_excel(path, engine="calamine")
+
+
 def test_one_list_per_district_with_tenants_on_the_notice_list_or_with_a_filed_petition(lists):
     assert set(lists) == {"Årstad", "Laksevåg", "Fana"}
     arstad = lists["Årstad"]
-    assert sorted(arstad["tenancy_id"].to_list()) == [1, 2, 4]
-    assert set(arstad["reason"]) == {"notification"}
-    assert lists["Laksevåg"].select("tenancy_id", "reason").rows() == [(3, "petition_filed")]
+    assert sorted(arstad["leieforhold"].to_list()) == [1, 2, 4]
+    assert set(arstad["årsak"]) == {"varsel fra kemneren"}
+    assert lists["Laksevåg"].select("leieforhold", "årsak").rows() == [(3, "begjæring om fravikelse sendt")]
     everyone = pl.concat(lists.values())
-    assert IDS[6] not in everyone["national_id"].to_list()  # the owner-occupier
-    assert everyone["name"].null_count() == 0 and everyone["national_id"].null_count() == 0
+    assert IDS[6] not in everyone["fødselsnummer"].to_list()  # the owner-occupier
+    assert everyone["navn"].null_count() == 0 and everyone["fødselsnummer"].null_count() == 0
 
 
 def test_priority_households_come_first(lists):
     arstad = lists["Årstad"]
-    assert arstad["priority"].to_list() == [True, False, False]
-    assert arstad["tenancy_id"].to_list() == [1, 2, 4]  # then the oldest notice first
-    assert arstad["priority_reasons"][0] == "children"
-    assert lists["Laksevåg"]["priority_reasons"][0] == "service_dwelling"
+    assert arstad["prioritet"].to_list() == [True, False, False]
+    assert arstad["leieforhold"].to_list() == [1, 2, 4]  # then the oldest notice first
+    assert arstad["prioriteringsgrunn"].to_list() == ["barn i husstanden", "", ""]
+    assert lists["Laksevåg"]["prioriteringsgrunn"][0] == "servicebolig"
 
 
 @pytest.mark.parametrize(
@@ -133,7 +153,6 @@ def test_priority_households_come_first(lists):
         ("Åse Ærlig Øvrebø", "Åse Ærlig Øvrebø"),
         ("Nordmann-Lie", "Nordmann-Lie"),
         (None, ""),
-        (True, "yes"),
     ],
 )
 def test_values_a_spreadsheet_would_run_are_neutralised(value, written):
@@ -144,22 +163,134 @@ def test_written_owner_only_with_formulas_neutralised(tmp_path, lists):
     restricted = tmp_path / "warehouse" / "restricted"
     written = write_lists(restricted, lists)
     folder = restricted / FOLDER
-    assert sorted(p.name for p in written) == ["Fana.csv", "Laksevåg.csv", "Årstad.csv"]
+    assert sorted(p.name for p in written) == [
+        "Fana.csv", "Fana.xlsx", "Laksevåg.csv", "Laksevåg.xlsx", "Årstad.csv", "Årstad.xlsx",
+    ]  # fmt: skip
     for path in (restricted, folder):
         assert stat.S_IMODE(path.stat().st_mode) == 0o700, path
     for path in written:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
         assert path.stat().st_uid == os.getuid()
     arstad = read_csv(folder / "Årstad.csv")
-    assert [r["tenancy_id"] for r in arstad] == ["1", "2", "4"]
-    assert arstad[0]["name"] == "Åse Ærlig Øvrebø" and arstad[0]["district"] == "Årstad"
-    assert arstad[2]["name"].startswith("'=HYPERLINK")
-    assert read_csv(folder / "Fana.csv")[0]["name"] == "'@SUM(A1)"
-    assert arstad[0]["amount_nok"] == "9000.50" and arstad[0]["priority"] == "yes"
-    # No cell of any list starts with a formula sign.
-    for path in written:
+    assert [r["leieforhold"] for r in arstad] == ["1", "2", "4"]
+    assert arstad[0]["navn"] == "Åse Ærlig Øvrebø" and arstad[0]["bydel"] == "Årstad"
+    assert arstad[2]["navn"].startswith("'=HYPERLINK")
+    assert read_csv(folder / "Fana.csv")[0]["navn"] == "'@SUM(A1)"
+    assert arstad[0]["beløp (kr)"] == "9000,50" and arstad[0]["prioritet"] == "ja"
+    assert arstad[0]["dato"] == "01.03.2007" and arstad[1]["prioritet"] == "nei"
+    # No text cell of any list starts with a formula sign (an amount may be negative: a number).
+    for path in folder.glob("*.csv"):
         for row in read_csv(path):
-            assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values()), row
+            texts = [v for k, v in row.items() if k != COLUMNS["amount_nok"]]
+            assert not any(v.startswith(("=", "+", "-", "@")) for v in texts), row
+
+
+def test_xlsx_reads_back_typed_in_the_csv_order(tmp_path, lists):
+    write_lists(tmp_path, lists)
+    folder = tmp_path / FOLDER
+    for district, frame in lists.items():
+        sheet = read_xlsx(folder / f"{district}.xlsx")
+        assert sheet.columns == list(COLUMNS.values()) == frame.columns
+        # number cells (the reader infers whole numbers as integers), date cells, text cells
+        kinds = {c: "number" if t.is_numeric() else "date" if t == pl.Date else str(t) for c, t in sheet.schema.items()}
+        assert kinds == {
+            "prioritet": "String", "prioriteringsgrunn": "String", "årsak": "String", "bydel": "String",
+            "leieforhold": "number", "fødselsnummer": "String", "navn": "String", "beløp (kr)": "number",
+            "dato": "date",
+        }, district  # fmt: skip
+        csv_rows = read_csv(folder / f"{district}.csv")
+        assert sheet["leieforhold"].to_list() == [int(r["leieforhold"]) for r in csv_rows]
+        assert sheet["navn"].to_list() == [r["navn"] for r in csv_rows]  # neutralised alike
+        assert sheet["prioritet"].to_list() == [r["prioritet"] for r in csv_rows]
+    arstad = read_xlsx(folder / "Årstad.xlsx")
+    assert arstad["prioritet"].to_list() == ["ja", "nei", "nei"]  # priority households first
+    assert arstad["beløp (kr)"].to_list() == [9000.5, 4000.0, 1200.0]
+    assert arstad["dato"].to_list() == [dt.date(2007, 3, 1), dt.date(2007, 1, 10), dt.date(2007, 2, 1)]
+    # A national id is text: its leading zero stays.
+    assert arstad["fødselsnummer"][0] == IDS[1] and IDS[1].startswith("0")
+    assert arstad["navn"][2] == "'=HYPERLINK(\"x\";\"klikk\")"
+    assert read_xlsx(folder / "Fana.xlsx")["navn"][0] == "'@SUM(A1)"
+
+
+def test_xlsx_has_no_formula_a_filtered_frozen_header_and_widths_that_fit(tmp_path, lists):
+    write_lists(tmp_path, lists)
+    with zipfile.ZipFile(tmp_path / FOLDER / "Årstad.xlsx") as workbook:
+        parts = {name: workbook.read(name).decode("utf-8") for name in workbook.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    assert "<f>" not in sheet and "<f " not in sheet, "a cell holds a formula"
+    assert not any("hyperlink" in name.lower() for name in parts)
+    assert 'ySplit="1"' in sheet and 'state="frozen"' in sheet
+    assert '<autoFilter ref="A1:I4"/>' in sheet
+    assert 'formatCode="dd.mm.yyyy"' in parts["xl/styles.xml"]
+    widths = {
+        column: float(m["width"])
+        for m in re.finditer(r'<col min="(?P<min>\d+)" max="(?P<max>\d+)" width="(?P<width>[\d.]+)"', sheet)
+        for column in range(int(m["min"]), int(m["max"]) + 1)
+    }
+    names = list(COLUMNS)
+    assert sorted(widths) == list(range(1, len(names) + 1))
+    longest_name = max(len(n) for n in lists["Årstad"]["navn"].to_list())
+    assert widths[names.index("name") + 1] >= longest_name + 1  # with the neutralising apostrophe
+    assert widths[names.index("event_date") + 1] >= len("01.03.2007")
+    assert widths[names.index("priority") + 1] >= len("prioritet")
+
+
+def test_xlsx_is_built_without_any_temporary_file(monkeypatch, lists):
+    """Names and national ids never reach the system's temporary folder (xlsxwriter's default)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a temporary file was created")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    assert to_xlsx(lists["Årstad"], "Årstad").startswith(b"PK")
+
+
+EDGES = pl.DataFrame(
+    {
+        "prioritet": [True, False, False],
+        "navn": ["-Lie", "+47 555", "Ærlig"],
+        "beløp (kr)": [-1234.5, 0.0, 1234567.125],
+        "dato": [dt.date(2007, 12, 31), None, dt.date(5, 1, 2)],
+    }
+)
+
+
+def test_negative_zero_and_large_amounts_read_as_numbers():
+    lines = to_csv(EDGES).lstrip("\ufeff").split("\r\n")
+    assert lines[1:4] == [
+        "ja;'-Lie;-1234,50;31.12.2007",  # the name neutralised, the negative amount a number
+        "nei;'+47 555;0,00;",
+        "nei;Ærlig;1234567,13;02.01.0005",
+    ]
+    sheet = pl.read_excel(to_xlsx(EDGES, "kanter"), engine="calamine")
+    assert sheet["beløp (kr)"].to_list() == [-1234.5, 0.0, 1234567.125]
+    assert sheet["navn"].to_list() == ["'-Lie", "'+47 555", "Ærlig"]
+
+
+def test_csv_round_trip_in_the_norwegian_form(lists):
+    """As a spreadsheet in the Norwegian locale reads the CSV: decimal comma, dd.mm.yyyy, ja/nei."""
+    for frame in lists.values():
+        text = to_csv(frame)
+        back = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")), separator=";", decimal_comma=True,
+            schema_overrides={"fødselsnummer": pl.String, "beløp (kr)": pl.Float64, "dato": pl.String},
+        ).with_columns(
+            pl.col("prioritet") == "ja",
+            pl.col("dato").str.to_date("%d.%m.%Y"),
+            pl.col("prioriteringsgrunn").fill_null(""),
+            pl.col("navn").str.strip_prefix("'"),
+        )  # fmt: skip
+        expected = frame.with_columns(pl.col("navn").str.strip_prefix("'"))
+        assert back.equals(expected), (back, expected)
+
+
+def test_every_word_on_the_lists_is_norwegian(lists):
+    everyone = pl.concat(lists.values())
+    assert set(everyone["årsak"]) <= set(REASONS.values())
+    reasons = {r for joined in everyone["prioriteringsgrunn"] for r in joined.split(", ") if r}
+    assert reasons and reasons <= set(PRIORITY_REASONS.values())
 
 
 def test_existing_folder_is_tightened_and_stale_lists_removed(tmp_path, lists):
@@ -168,7 +299,9 @@ def test_existing_folder_is_tightened_and_stale_lists_removed(tmp_path, lists):
     os.chmod(restricted, 0o755)
     os.chmod(restricted / FOLDER, 0o777)
     (restricted / FOLDER / "Arna.csv").write_text("old list")
+    (restricted / FOLDER / "Arna.xlsx").write_text("old list")
     write_lists(restricted, lists)
+    assert not (restricted / FOLDER / "Arna.xlsx").exists()
     assert stat.S_IMODE(restricted.stat().st_mode) == 0o700
     assert stat.S_IMODE((restricted / FOLDER).stat().st_mode) == 0o700
     assert not (restricted / FOLDER / "Arna.csv").exists()
@@ -189,4 +322,4 @@ def test_nothing_is_written_without_the_flag(tmp_path, landing, households):
 def test_csv_is_semicolon_separated_with_a_header(lists):
     text = to_csv(lists["Laksevåg"])
     header = text.lstrip("\ufeff").split("\r\n")[0]
-    assert header == "priority;priority_reasons;reason;district;tenancy_id;national_id;name;amount_nok;event_date"
+    assert header == "prioritet;prioriteringsgrunn;årsak;bydel;leieforhold;fødselsnummer;navn;beløp (kr);dato"
