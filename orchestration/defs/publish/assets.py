@@ -141,9 +141,9 @@ def _lists_written(lists, folder) -> dg.MaterializeResult:
     key=["restricted", "notification_lists"],
     group_name="restricted",
     deps=[dg.AssetKey(["curated", "households"]), dg.AssetKey(["raw", "kemner", "notifications"]), dg.AssetKey(["raw", "kemner", "petitions"])],
-    description="restricted/notification_lists/<district>.csv: identified lists for the district social "
-    "services, priority households first. Written only when EVICTIONS_WRITE_RESTRICTED=1.",
-    kinds={"csv"},
+    description="restricted/notification_lists/<district>.csv and .xlsx: identified lists for the district social "
+    "services, in Norwegian, priority households first. Written only when EVICTIONS_WRITE_RESTRICTED=1.",
+    kinds={"csv", "xlsx"},
     owners=["team:data-engineering"],
 )
 def notification_lists(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -164,11 +164,11 @@ def notification_lists(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     key=["restricted", "forced_sale_warnings"],
     group_name="restricted",
     deps=[dg.AssetKey(["curated", "co_op_arrears"]), dg.AssetKey(["raw", "bbl", "arrears"]), dg.AssetKey(["raw", "kemner", "notifications"])],
-    description="restricted/forced_sale_warnings/<district>.csv: identified early-warning lists on forced sales "
+    description="restricted/forced_sale_warnings/<district>.csv and .xlsx: identified early-warning lists on forced sales "
     "for the district social services - co-operative members warned or ordered to sell whose social service "
     "has not been notified, and owners on a collector notice of type TVANGSSALG; households with children or a "
-    "member 67+ first, then the largest arrears. Written only when EVICTIONS_WRITE_RESTRICTED=1.",
-    kinds={"csv"},
+    "member 67+ first, then the largest arrears; in Norwegian. Written only when EVICTIONS_WRITE_RESTRICTED=1.",
+    kinds={"csv", "xlsx"},
     owners=["team:data-engineering"],
 )
 def forced_sale_warnings(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
