@@ -64,10 +64,8 @@ reference_matches as (
     -- a sak_id is unique, so a bailiff case has at most one candidate (its ordering decides nothing);
     -- an arrears case referred to by several bailiff cases goes to the earliest received
     {{ one_to_one_matches(
-        'reference_candidates',
-        key='bailiff_case_no', best_for_key='arrears_case_id',
-        other_key='arrears_case_id', best_for_other_key='received_date, bailiff_case_no',
-        match_method='reference'
+        'reference_candidates', 'bailiff_case_no', 'arrears_case_id',
+        'arrears_case_id', 'received_date, bailiff_case_no', 'reference'
     ) }}
 
 ),
@@ -93,11 +91,10 @@ person_date_candidates as (
 
 person_date_matches as (
 
+    -- the closest dates win, then the lowest sak_id for a case, the earliest received case for a sak_id
     {{ one_to_one_matches(
-        'person_date_candidates',
-        key='bailiff_case_no', best_for_key='days_apart, arrears_case_id',
-        other_key='arrears_case_id', best_for_other_key='days_apart, received_date, bailiff_case_no',
-        match_method='person_and_date'
+        'person_date_candidates', 'bailiff_case_no', 'days_apart, arrears_case_id',
+        'arrears_case_id', 'days_apart, received_date, bailiff_case_no', 'person_and_date'
     ) }}
 
 ),

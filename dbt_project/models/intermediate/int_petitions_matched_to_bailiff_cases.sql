@@ -11,6 +11,10 @@
 -- match_status: matched, collector_only (the bailiff never received the petition), bailiff_only
 -- (a KOMMUNE case with no collector petition), not_applicable (private and co-operative landlords).
 
+{#- the tie-breaks of both passes: the best case for a petition, the best petition for a case #}
+{%- set best_case = 'received_date, bailiff_case_no' %}
+{%- set best_petition = 'filed_date, petition_id' %}
+
 with
 
 petitions as (
@@ -56,12 +60,7 @@ reference_candidates as (
 
 reference_matches as (
 
-    {{ one_to_one_matches(
-        'reference_candidates',
-        key='petition_id', best_for_key='received_date, bailiff_case_no',
-        other_key='bailiff_case_no', best_for_other_key='filed_date, petition_id',
-        match_method='reference'
-    ) }}
+    {{ one_to_one_matches('reference_candidates', 'petition_id', best_case, 'bailiff_case_no', best_petition, 'reference') }}
 
 ),
 
@@ -82,12 +81,7 @@ case_number_candidates as (
 
 case_number_matches as (
 
-    {{ one_to_one_matches(
-        'case_number_candidates',
-        key='petition_id', best_for_key='received_date, bailiff_case_no',
-        other_key='bailiff_case_no', best_for_other_key='filed_date, petition_id',
-        match_method='case_number'
-    ) }}
+    {{ one_to_one_matches('case_number_candidates', 'petition_id', best_case, 'bailiff_case_no', best_petition, 'case_number') }}
 
 ),
 

@@ -15,32 +15,12 @@ claim_bands as (
 
 ),
 
-counted as (
-
-    {{ count_per_category(
-        categories='claim_bands', category_columns=['claim_bands.claim_band', 'claim_bands.sort_order'],
-        rows='cases', joined_on='claim_bands.claim_band = cases.claim_band',
-        counts={
-            'cases': 'cases.case_id is not null',
-            'resolved_cases': "cases.outcome = 'resolved'",
-            'evictions': "cases.outcome = 'evicted'",
-        }
-    ) }}
-
-),
-
 final as (
 
-    select
-        claim_band,
-        cases,
-        {{ share_of_total('cases') }} as share_pct,
-        resolved_cases,
-        {{ percentage_of('resolved_cases', 'cases') }} as resolved_pct,
-        evictions,
-        {{ percentage_of('evictions', 'cases') }} as eviction_share_pct,
-        sort_order
-    from counted
+    {{ case_outcomes_per_category(
+        categories='claim_bands', category_columns=['claim_bands.claim_band', 'claim_bands.sort_order'],
+        joined_on='claim_bands.claim_band = cases.claim_band'
+    ) }}
 
 )
 

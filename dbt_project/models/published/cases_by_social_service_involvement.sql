@@ -15,33 +15,16 @@ involvement as (
 
 ),
 
-counted as (
-
-    {{ count_per_category(
-        categories='involvement', category_columns=['involvement.known_to_social_service'],
-        rows='cases', joined_on='involvement.known_to_social_service = cases.known_to_social_service',
-        counts={
-            'cases': 'cases.case_id is not null',
-            'resolved_cases': "cases.outcome = 'resolved'",
-            'evictions': "cases.outcome = 'evicted'",
-        }
-    ) }}
-
-),
-
 final as (
 
-    select
-        known_to_social_service,
-        cases,
-        {{ share_of_total('cases') }} as share_pct,
-        resolved_cases,
-        {{ percentage_of('resolved_cases', 'cases') }} as resolved_pct,
-        evictions,
-        {{ percentage_of('evictions', 'cases') }} as eviction_share_pct
-    from counted
+    {{ case_outcomes_per_category(
+        categories='involvement', category_columns=['involvement.known_to_social_service'],
+        joined_on='involvement.known_to_social_service = cases.known_to_social_service'
+    ) }}
 
 )
 
-select * from final
+select
+    known_to_social_service, cases, share_pct, resolved_cases, resolved_pct, evictions, eviction_share_pct
+from final
 order by cases desc, known_to_social_service

@@ -68,12 +68,7 @@ counted as (
 
 compared as (
 
-    select
-        *,
-        lag(petitions) over by_type as previous_petitions,
-        lag(forced_sales) over by_type as previous_forced_sales
-    from counted
-    window by_type as (partition by petitioner_type order by year)
+    {{ with_previous_year('counted', ['petitions', 'forced_sales'], series='petitioner_type') }}
 
 ),
 

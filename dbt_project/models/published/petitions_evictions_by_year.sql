@@ -73,12 +73,7 @@ counted as (
 
 compared as (
 
-    select
-        *,
-        lag(petitions) over by_source as previous_petitions,
-        lag(evictions) over by_source as previous_evictions
-    from counted
-    window by_source as (partition by source order by year)
+    {{ with_previous_year('counted', ['petitions', 'evictions'], series='source') }}
 
 ),
 

@@ -55,13 +55,7 @@ report_figures as (
 
 yearly as (
 
-    select
-        *,
-        lag(petitions) over by_source as previous_petitions,
-        lag(evictions) over by_source as previous_evictions,
-        lag(eviction_share_pct) over by_source as previous_eviction_share_pct
-    from by_year
-    window by_source as (partition by source order by year)
+    {{ with_previous_year('by_year', ['petitions', 'evictions', 'eviction_share_pct'], series='source') }}
 
 ),
 
@@ -87,43 +81,29 @@ computed as (
 
     union all
 
+    {%- for count in ['petitions', 'evictions'] %}
+    {%- set previous = 'previous_' ~ count %}
+
     select
-        source, year, null, 'petitions_change', petitions - previous_petitions, null, null,
-        least(petitions, previous_petitions), petitions, previous_petitions, null, null
+        source, year, null, '{{ count }}_change', {{ count }} - {{ previous }}, null, null,
+        least({{ count }}, {{ previous }}), {{ count }}, {{ previous }}, null, null
     from yearly
-    where previous_petitions is not null
+    where {{ previous }} is not null
 
     union all
 
+    -- the report's arithmetic: the change over the later year's figure
     select
-        source, year, null, 'evictions_change', evictions - previous_evictions, null, null,
-        least(evictions, previous_evictions), evictions, previous_evictions, null, null
-    from yearly
-    where previous_evictions is not null
-
-    union all
-
-    select
-        source, year, null, 'petitions_change_pct',
-        petitions_change_pct,
-        100.0 * (petitions - previous_petitions) / nullif(petitions, 0),
+        source, year, null, '{{ count }}_change_pct',
+        {{ count }}_change_pct,
+        {{ percentage_of(count ~ ' - ' ~ previous, count) }},
         null,
-        least(petitions, previous_petitions), petitions, previous_petitions, null, null
+        least({{ count }}, {{ previous }}), {{ count }}, {{ previous }}, null, null
     from yearly
-    where previous_petitions is not null
+    where {{ previous }} is not null
 
     union all
-
-    select
-        source, year, null, 'evictions_change_pct',
-        evictions_change_pct,
-        100.0 * (evictions - previous_evictions) / nullif(evictions, 0),
-        null,
-        least(evictions, previous_evictions), evictions, previous_evictions, null, null
-    from yearly
-    where previous_evictions is not null
-
-    union all
+    {%- endfor %}
 
     select
         source, year, null, 'eviction_share_pct', eviction_share_pct, null, null,
@@ -134,7 +114,7 @@ computed as (
 
     select
         source, year, null, 'eviction_share_change_pct',
-        100.0 * (eviction_share_pct - previous_eviction_share_pct) / nullif(previous_eviction_share_pct, 0),
+        {{ percentage_of('eviction_share_pct - previous_eviction_share_pct', 'previous_eviction_share_pct') }},
         null,
         round(eviction_share_pct, 0) - round(previous_eviction_share_pct, 0),
         least(petitions, evictions, previous_petitions, previous_evictions),

@@ -36,6 +36,13 @@ project_cases as (
 
 ),
 
+bailiff_case_numbers as (
+
+    -- every case number the bailiff ever delivered
+    select bailiff_case_no from {{ ref('int_bailiff_cases_historized') }}
+
+),
+
 registered_tenancies as (
 
     select distinct tenancy_id from {{ ref('stg_boei__tenancies') }}
@@ -61,12 +68,7 @@ collector_petition_not_at_bailiff as (
     select
         'collector_petition_not_at_bailiff' as check_name,
         'warning' as severity,
-        petition_id,
-        cast(null as varchar) as bailiff_case_no,
-        cast(null as varchar) as case_id,
-        cast(null as varchar) as arrears_case_id,
-        tenancy_id,
-        person_key,
+        {{ finding_keys(petition_id='petition_id', tenancy_id='tenancy_id', person_key='person_key') }},
         format(
             'The collector filed petition {} on {} (status {}), but the bailiff has no case for it{}.',
             petition_id, strftime(filed_date, '%Y-%m-%d'), collector_status_code,
@@ -91,12 +93,7 @@ bailiff_case_without_collector_petition as (
     select
         'bailiff_case_without_collector_petition' as check_name,
         'warning' as severity,
-        cast(null as varchar) as petition_id,
-        bailiff_case_no,
-        cast(null as varchar) as case_id,
-        cast(null as varchar) as arrears_case_id,
-        cast(null as bigint) as tenancy_id,
-        person_key,
+        {{ finding_keys(bailiff_case_no='bailiff_case_no', person_key='person_key') }},
         format(
             'The bailiff received case {} from the municipality (KOMMUNE) on {}, outcome {}, but no collector petition matches it by reference or case number.',
             bailiff_case_no, strftime(received_date, '%Y-%m-%d'), bailiff_outcome
@@ -111,12 +108,10 @@ status_disagreement as (
     select
         'status_disagreement' as check_name,
         'warning' as severity,
-        petitions.petition_id,
-        petitions.bailiff_case_no,
-        cast(null as varchar) as case_id,
-        cast(null as varchar) as arrears_case_id,
-        petitions.tenancy_id,
-        petitions.person_key,
+        {{ finding_keys(
+            petition_id='petitions.petition_id', bailiff_case_no='petitions.bailiff_case_no',
+            tenancy_id='petitions.tenancy_id', person_key='petitions.person_key'
+        ) }},
         format(
             'The collector reports {} ({}, {}) but the bailiff reports {} ({}, {}).',
             petitions.collector_status_code, petitions.collector_outcome,
@@ -138,17 +133,13 @@ petition_without_board_approval as (
     select
         'petition_without_board_approval' as check_name,
         'error' as severity,
-        petition_id,
         -- the case number the collector noted, only when the bailiff has that case: a valid petition
         -- may note a number the bailiff does not know (its key is the petition)
-        case
-            when bailiff_case_no in (select bailiff_case_no from {{ ref('int_bailiff_cases_historized') }})
-                then bailiff_case_no
-        end as bailiff_case_no,
-        cast(null as varchar) as case_id,
-        cast(null as varchar) as arrears_case_id,
-        tenancy_id,
-        person_key,
+        {{ finding_keys(
+            petition_id='petition_id',
+            bailiff_case_no='case when bailiff_case_no in (select bailiff_case_no from bailiff_case_numbers) then bailiff_case_no end',
+            tenancy_id='tenancy_id', person_key='person_key'
+        ) }},
         format(
             'Petition filed on {} without approval by the debt-collection complaints board (required for petitions filed from {} on).',
             strftime(filed_date, '%Y-%m-%d'), '{{ var("board_approval_required_from") }}'
@@ -178,12 +169,9 @@ serial_petitions as (
     select
         'serial_petitions' as check_name,
         'info' as severity,
-        petition_id,
-        bailiff_case_no,
-        cast(null as varchar) as case_id,
-        cast(null as varchar) as arrears_case_id,
-        tenancy_id,
-        person_key,
+        {{ finding_keys(
+            petition_id='petition_id', bailiff_case_no='bailiff_case_no', tenancy_id='tenancy_id', person_key='person_key'
+        ) }},
         format(
             'The same person was petitioned {} times in {}; this is petition {} of {} ({} petition, {} on {}).',
             petitions_in_year, petition_year, petition_in_year_number, petitions_in_year, petitioner_type,
@@ -200,12 +188,9 @@ project_case_tenancy_not_in_register as (
     select
         'project_case_tenancy_not_in_register' as check_name,
         'warning' as severity,
-        cast(null as varchar) as petition_id,
-        cast(null as varchar) as bailiff_case_no,
-        project_cases.case_id,
-        cast(null as varchar) as arrears_case_id,
-        project_cases.tenancy_id,
-        project_cases.person_key,
+        {{ finding_keys(
+            case_id='project_cases.case_id', tenancy_id='project_cases.tenancy_id', person_key='project_cases.person_key'
+        ) }},
         format(
             'Project case {} refers to tenancy {}, which is in no delivery of the housing register.',
             project_cases.case_id, project_cases.tenancy_id
@@ -224,12 +209,7 @@ report_figure_differs as (
         -- The report's own arithmetic (reproduced from the warehouse's counts) is worth knowing;
         -- a figure that differs for no known reason, or is not computed at all, is a warning.
         case when status = 'report_arithmetic' then 'info' else 'warning' end as severity,
-        cast(null as varchar) as petition_id,
-        cast(null as varchar) as bailiff_case_no,
-        cast(null as varchar) as case_id,
-        cast(null as varchar) as arrears_case_id,
-        cast(null as bigint) as tenancy_id,
-        cast(null as varchar) as person_key,
+        {{ finding_keys() }},
         format(
             '2008 report, {}: {} is printed as "{}". {}',
             figure, description, printed_as, coalesce(explanation, 'The warehouse figure is suppressed (disclosure control).')
@@ -244,12 +224,7 @@ co_op_petition_not_at_bailiff as (
     select
         'co_op_petition_not_at_bailiff' as check_name,
         'warning' as severity,
-        cast(null as varchar) as petition_id,
-        cast(null as varchar) as bailiff_case_no,
-        cast(null as varchar) as case_id,
-        arrears_case_id,
-        cast(null as bigint) as tenancy_id,
-        person_key,
+        {{ finding_keys(arrears_case_id='arrears_case_id', person_key='person_key') }},
         format(
             'Housing association {} reports arrears case {} as {} (forced sale petitioned on {}), but the bailiff has no forced-sale case for it by reference or by person and date.',
             housing_association, arrears_case_id, co_op_stage, coalesce(strftime(petitioned_date, '%Y-%m-%d'), 'no date')
@@ -264,12 +239,7 @@ forced_sale_without_co_op_arrears as (
     select
         'forced_sale_without_co_op_arrears' as check_name,
         'warning' as severity,
-        cast(null as varchar) as petition_id,
-        bailiff_case_no,
-        cast(null as varchar) as case_id,
-        cast(null as varchar) as arrears_case_id,
-        cast(null as bigint) as tenancy_id,
-        person_key,
+        {{ finding_keys(bailiff_case_no='bailiff_case_no', person_key='person_key') }},
         format(
             'The bailiff received forced-sale case {} from a housing co-operative (BORETTSLAG) on {}, outcome {}, but no arrears case of the housing associations matches it by reference or by person and date.',
             bailiff_case_no, strftime(received_date, '%Y-%m-%d'), outcome
@@ -289,12 +259,7 @@ forced_sale_without_notice as (
             when petition_date >= date '{{ var("forced_sale_notice_routine_from") }}' then 'error'
             else 'warning'
         end as severity,
-        cast(null as varchar) as petition_id,
-        bailiff_case_no,
-        cast(null as varchar) as case_id,
-        arrears_case_id,
-        cast(null as bigint) as tenancy_id,
-        person_key,
+        {{ finding_keys(bailiff_case_no='bailiff_case_no', arrears_case_id='arrears_case_id', person_key='person_key') }},
         format(
             'A forced sale was petitioned by the {} on {} ({}) without the district social service being notified first (no sosialtjeneste_varslet and no collector notice of type TVANGSSALG for the person before that date){}.',
             petitioner_type, strftime(petition_date, '%Y-%m-%d'),
@@ -328,12 +293,7 @@ forced_sale_match_rate as (
     select
         'forced_sale_match_rate' as check_name,
         'info' as severity,
-        cast(null as varchar) as petition_id,
-        cast(null as varchar) as bailiff_case_no,
-        cast(null as varchar) as case_id,
-        cast(null as varchar) as arrears_case_id,
-        cast(null as bigint) as tenancy_id,
-        cast(null as varchar) as person_key,
+        {{ finding_keys() }},
         detail
     from (
         select
