@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.lib.paths import WarehousePaths
 from orchestration.lib.pseudonym import DEVELOPMENT_KEY
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -34,48 +36,59 @@ class Settings:
     def uses_bundled_sample(self) -> bool:
         return self.landing_dir.resolve() == BUNDLED_SAMPLE_DIR.resolve()
 
-    # Folders of the warehouse (published.md, "Layout").
+    @property
+    def paths(self) -> WarehousePaths:
+        """Every path of this warehouse (``orchestration/lib/paths.py``)."""
+        return WarehousePaths(self.warehouse_dir)
+
+    # The folders most steps need, by their short names.
     @property
     def raw_dir(self) -> Path:
-        return self.warehouse_dir / "raw"
+        return self.paths.raw_dir
 
     @property
     def curated_dir(self) -> Path:
-        return self.warehouse_dir / "curated"
+        return self.paths.curated_dir
 
     @property
     def published_dir(self) -> Path:
-        return self.warehouse_dir / "published"
+        return self.paths.published_dir
 
     @property
     def quality_dir(self) -> Path:
-        return self.warehouse_dir / "quality"
+        return self.paths.quality_dir
 
     @property
     def quarantine_dir(self) -> Path:
-        return self.warehouse_dir / "quarantine"
+        return self.paths.quarantine_dir
 
     @property
     def restricted_dir(self) -> Path:
-        return self.warehouse_dir / "restricted"
+        return self.paths.restricted_dir
 
     @property
     def state_dir(self) -> Path:
-        return self.warehouse_dir / "state"
+        return self.paths.state_dir
 
     @property
     def database_path(self) -> Path:
-        return self.warehouse_dir / "warehouse.duckdb"
+        return self.paths.database
 
     @property
     def dagster_home(self) -> Path:
-        return self.warehouse_dir / "dagster_home"
+        return self.paths.dagster_home
+
+
+def warehouse_dir_from_environment(environ: Mapping[str, str] | None = None) -> Path:
+    """``EVICTIONS_WAREHOUSE_DIR``, absolute, or the default; needs no other setting (dbt parse)."""
+    env = os.environ if environ is None else environ
+    return Path(env.get("EVICTIONS_WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR).expanduser().resolve()
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     landing_dir = Path(env.get("EVICTIONS_LANDING_DIR") or BUNDLED_SAMPLE_DIR).expanduser().resolve()
-    warehouse_dir = Path(env.get("EVICTIONS_WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR).expanduser().resolve()
+    warehouse_dir = warehouse_dir_from_environment(env)
     key = env.get("EVICTIONS_PSEUDONYM_KEY") or ""
     threshold_text = env.get("EVICTIONS_SUPPRESSION_THRESHOLD") or "4"
     try:

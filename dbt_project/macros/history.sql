@@ -146,17 +146,22 @@ select * from final
   Every delivery of a full-snapshot table, also one whose file held no row (a valid empty
   snapshot: the source's state is then "nothing", and every record of the earlier delivery
   ends there). Rows cannot tell: the delivered files can. The raw layer keeps one file per
-  delivery, raw/<source>/<stem>/<YYYY-MM-DD>.parquet, written even for zero rows; the staging
-  model stg_<source>__<stem> names the folder. The dates of the rows are added too (a dbt unit
-  test has rows but no files).
+  delivery, written even for zero rows; the staging model stg_<source>__<stem> names its source
+  table, whose meta.delivery_files is the glob of those files (generated with the sources from
+  orchestration/lib/paths.py: the layout is not typed here). The dates of the rows are added too
+  (a dbt unit test has rows but no files).
 #}
 {% macro snapshot_delivery_dates(relation, rows_cte) -%}
-    {#- At parse time the relation has no name yet: only the rows' dates. -#}
+    {#- At parse time the relation has no name yet and the graph is not read: only the rows' dates. -#}
     {%- set parts = (relation.identifier or '')[4:].split('__', 1) -%}
+    {%- set table = none -%}
+    {%- if execute and parts | length == 2 -%}
+        {%- set table = graph.sources.get('source.' ~ project_name ~ '.' ~ parts[0] ~ '.' ~ parts[1]) -%}
+    {%- endif %}
     select delivery_date from {{ rows_cte }}
-    {%- if parts | length == 2 %}
+    {%- if table %}
     union
     select cast(regexp_extract(file, '(\d{4}-\d{2}-\d{2})\.parquet$', 1) as date) as delivery_date
-    from glob('{{ env_var('EVICTIONS_WAREHOUSE_DIR', '../warehouse') }}/raw/{{ parts[0] }}/{{ parts[1] }}/[0-9]*.parquet')
+    from glob('{{ table.meta.delivery_files }}')
     {%- endif %}
 {%- endmacro %}

@@ -40,16 +40,26 @@ from orchestration.lib.contract import (
     rule_columns,
 )
 from orchestration.lib.national_id import AGE_BANDS
+from orchestration.lib.paths import DBT_RAW_DIR_ENV, DELIVERY_FILES, raw_asset_key_path, raw_table_glob
 from orchestration.settings import DBT_PROJECT_DIR
 
 STAGING_DIR = DBT_PROJECT_DIR / "models" / "staging"
 GENERATED_NOTE = "Generated from orchestration/lib/contract.py by `uv run evictions generate`: do not edit."
-# The raw layer as dbt reads it: every delivery's Parquet file of one table, plus its empty
-# _schema.parquet, so that a source with no delivery yet reads as an empty table.
-RAW_LOCATION = (
-    "read_parquet('{{ env_var('EVICTIONS_WAREHOUSE_DIR', '../warehouse') }}/raw/%s/{name}/*.parquet', "
-    "union_by_name = true)"
-)
+# The raw folder as dbt sees it: the path the process starting dbt puts in its environment.
+RAW_DIR_JINJA = "{{ env_var('%s') }}" % DBT_RAW_DIR_ENV
+
+
+def raw_location(source: str) -> str:
+    """The raw layer as dbt reads a source's tables (dbt-duckdb fills in ``{name}``): every
+    delivery's Parquet file, plus the empty schema file, so that a table with no delivery yet
+    reads as an empty table."""
+    return f"read_parquet('{raw_table_glob(RAW_DIR_JINJA, source, '{name}')}', union_by_name = true)"
+
+
+def raw_delivery_files(spec: FileSpec) -> str:
+    """The glob of a table's delivered files only (one per delivery, also an empty one), which the
+    history macros read (``snapshot_delivery_dates``): rows cannot show an empty delivery."""
+    return raw_table_glob(RAW_DIR_JINJA, spec.source, spec.stem, DELIVERY_FILES)
 
 
 def staging_model_name(spec: FileSpec) -> str:
@@ -240,7 +250,10 @@ def sources_yml(source: str) -> str:
             "name": spec.stem,
             "description": f"{spec.description} Per delivery ({spec.kind}), typed and pseudonymised at ingest: "
             f"national ids and names never reach the raw layer.{later}",
-            "meta": {"dagster": {"asset_key": ["raw", spec.source, spec.stem]}},
+            "meta": {
+                "dagster": {"asset_key": raw_asset_key_path(spec.source, spec.stem)},
+                "delivery_files": raw_delivery_files(spec),
+            },
             "columns": columns,
         })
     document = {
@@ -250,7 +263,7 @@ def sources_yml(source: str) -> str:
             "description": f"Raw Parquet of {SOURCE_SYSTEMS[source]}, one file per delivery and table, written "
             "by the Python ingestion (docs/contracts/sources.md).",
             "schema": f"raw_{source}",
-            "meta": {"external_location": RAW_LOCATION % source},
+            "meta": {"external_location": raw_location(source)},
             "tables": tables,
         }],
     }

@@ -14,7 +14,8 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.lib.paths import WarehousePaths
+from orchestration.settings import DBT_PROJECT_DIR, warehouse_dir_from_environment
 
 
 
@@ -68,7 +69,9 @@ def build_manifest(quiet: bool = True) -> Path:
         ]
         if quiet:
             command.append("--quiet")
-        env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        # dbt parse renders the warehouse's paths into the manifest (the raw sources' locations).
+        paths = WarehousePaths(warehouse_dir_from_environment())
+        env = {**os.environ, **paths.dbt_environment(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
         completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_PROJECT_DIR)
         if completed.returncode != 0:
             raise RuntimeError(f"dbt parse failed:\n{completed.stdout}\n{completed.stderr}")

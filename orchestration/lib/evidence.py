@@ -27,6 +27,7 @@ import jinja2
 import polars as pl
 
 from orchestration.lib import atomic
+from orchestration.lib.paths import WarehousePaths, table_file
 
 TEMPLATES = Path(__file__).with_name("templates")
 SECTIONS = ("summary", "deliveries", "validation", "reconciliation", "dbt-tests", "report-comparison", "lineage")
@@ -53,8 +54,7 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _audit_rows(quality_dir: Path) -> list[dict]:
-    path = quality_dir / "ingest_audit.parquet"
+def _audit_rows(path: Path) -> list[dict]:
     if not path.exists():
         return []
     rows = []
@@ -74,12 +74,12 @@ def _audit_rows(quality_dir: Path) -> list[dict]:
     return rows
 
 
-def _validations(quality_dir: Path) -> list[dict]:
+def _validations(paths: WarehousePaths) -> list[dict]:
     """The latest validation of each delivery (a delivery validated again shows its newest result)."""
     from orchestration.lib.gx_validation import load_validations
 
     latest = {}
-    for validation in load_validations(quality_dir):
+    for validation in load_validations(paths):
         latest[(validation.source, validation.delivery_date)] = validation
     found = []
     for (source, date), validation in sorted(latest.items()):
@@ -104,7 +104,7 @@ def _validations(quality_dir: Path) -> list[dict]:
 
 
 def _reconciliation(quality_dir: Path) -> tuple[list[dict], list[str]]:
-    path = quality_dir / "reconciliation.parquet"
+    path = table_file(quality_dir, "reconciliation")
     if not path.exists():
         return [], []
     frame = pl.read_parquet(path)
@@ -116,8 +116,8 @@ def _reconciliation(quality_dir: Path) -> tuple[list[dict], list[str]]:
     return groups, key_columns
 
 
-def _dbt_tests(state_dir: Path) -> dict:
-    path = state_dir / "dbt_target" / "run_results.json"
+def _dbt_tests(dbt_target_dir: Path) -> dict:
+    path = dbt_target_dir / "run_results.json"
     if not path.exists():
         return {"available": False, "tests": [], "counts": {}, "models": 0, "generated_at": ""}
     document = json.loads(path.read_text(encoding="utf-8"))
@@ -151,13 +151,13 @@ def _published(published_dir: Path) -> tuple[list[dict], pl.DataFrame | None]:
             "deliveries": document.get("deliveries", []),
             "not_yet_delivered": document.get("not_yet_delivered", []),
         })
-    comparison = published_dir / "report_comparison.parquet"
+    comparison = table_file(published_dir, "report_comparison")
     frame = pl.read_parquet(comparison) if comparison.exists() else None
     return lineage, frame
 
 
 def _reference_year(published_dir: Path) -> int | None:
-    path = published_dir / "petitions_evictions_by_year.parquet"
+    path = table_file(published_dir, "petitions_evictions_by_year")
     if not path.exists():
         return None
     years = pl.read_parquet(path, columns=["year"])["year"].drop_nulls()
@@ -178,11 +178,12 @@ def build_evidence_site(
     from orchestration.lib.contract import EVICTION_SOURCES, SOURCES
     from orchestration.lib.release import latest_deliveries, release_status
 
-    quality_dir, published_dir = warehouse_dir / "quality", warehouse_dir / "published"
-    audit = _audit_rows(quality_dir)
-    validations = _validations(quality_dir)
+    paths = WarehousePaths(warehouse_dir)
+    quality_dir, published_dir = paths.quality_dir, paths.published_dir
+    audit = _audit_rows(paths.ingest_audit)
+    validations = _validations(paths)
     findings, key_columns = _reconciliation(quality_dir)
-    dbt = _dbt_tests(warehouse_dir / "state")
+    dbt = _dbt_tests(paths.dbt_target_dir)
     lineage, comparison = _published(published_dir)
     deliveries = sorted({d for table in lineage for d in table["deliveries"]})
     status = release_status(deliveries, _reference_year(published_dir), EVICTION_SOURCES)
@@ -216,7 +217,7 @@ def build_evidence_site(
         comparison_rows=comparison_rows,
         sections=SECTIONS,
     )
-    path = atomic.write_text_atomic(page, quality_dir / "index.html")
+    path = atomic.write_text_atomic(page, paths.evidence_site)
     return Evidence(
         path=path,
         files=len(audit),

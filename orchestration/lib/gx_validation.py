@@ -50,6 +50,7 @@ from orchestration.lib.contract import (
     files_of,
     raw_table_name,
 )
+from orchestration.lib.paths import WarehousePaths, raw_file
 from orchestration.settings import EXPECTATIONS_DIR
 
 # Suite parameters (``{"$PARAMETER": ...}`` in the suites), supplied per delivery.
@@ -267,7 +268,7 @@ def read_delivery_tables(raw_dir: Path, source: str, delivery_date: str) -> dict
     """The raw Parquet tables of one delivery, lazily (``raw/<source>/<stem>/<date>.parquet``)."""
     tables = {}
     for spec in files_of(source):
-        path = Path(raw_dir) / spec.source / spec.stem / f"{delivery_date}.parquet"
+        path = raw_file(Path(raw_dir), spec.source, spec.stem, delivery_date)
         if path.exists():
             tables[spec.stem] = pl.scan_parquet(path)
     return tables
@@ -456,7 +457,7 @@ def validate_delivery(
     tables: dict[str, pl.DataFrame],
     run_id: str,
     *,
-    quality_dir: Path | None = None,
+    paths: WarehousePaths | None = None,
     sample_threshold: int = SAMPLE_THRESHOLD,
     expectations_dir: Path = EXPECTATIONS_DIR,
 ) -> DeliveryValidation:
@@ -465,7 +466,7 @@ def validate_delivery(
     ``tables`` maps a file stem (``"tenancies"``; the file name or ``boei__tenancies`` also
     work) to its raw table, a polars DataFrame or LazyFrame (``read_delivery_tables``).
     Only the columns the suite uses are converted to pandas; a table over
-    ``sample_threshold`` rows is validated on every k-th row. With ``quality_dir`` the
+    ``sample_threshold`` rows is validated on every k-th row. With the warehouse's ``paths`` the
     values-free result is also written (``save_validation``); Data Docs are rebuilt by
     ``build_data_docs``.
     """
@@ -544,8 +545,8 @@ def validate_delivery(
         files_not_given=[s.stem for s in files_of(source) if s.stem not in given],
         gx_results=gx_results,
     )
-    if quality_dir is not None:
-        save_validation(validation, quality_dir)
+    if paths is not None:
+        save_validation(validation, paths)
     return validation
 
 
@@ -560,35 +561,35 @@ def _safe_run_id(run_id: str) -> str:
     return safe
 
 
-def validation_path(quality_dir: Path, source: str, delivery_date: str, run_id: str) -> Path:
-    return Path(quality_dir) / "validations" / source / delivery_date / f"{_safe_run_id(run_id)}.json"
+def validation_path(paths: WarehousePaths, source: str, delivery_date: str, run_id: str) -> Path:
+    return paths.validation_dir(source, delivery_date) / f"{_safe_run_id(run_id)}.json"
 
 
-def save_validation(validation: DeliveryValidation, quality_dir: Path) -> Path:
+def save_validation(validation: DeliveryValidation, paths: WarehousePaths) -> Path:
     """Write the values-free result to ``quality/validations/<source>/<date>/<run_id>.json`` atomically."""
     from orchestration.lib.atomic import write_text_atomic
 
-    path = validation_path(quality_dir, validation.source, validation.delivery_date, validation.run_id)
+    path = validation_path(paths, validation.source, validation.delivery_date, validation.run_id)
     text = json.dumps(validation.to_document(), indent=1, ensure_ascii=False, sort_keys=True)
     return write_text_atomic(text + "\n", path)
 
 
-def load_validations(quality_dir: Path) -> list[DeliveryValidation]:
+def load_validations(paths: WarehousePaths) -> list[DeliveryValidation]:
     """Every recorded run, oldest first."""
     found = []
-    for path in sorted((Path(quality_dir) / "validations").glob("*/*/*.json")):
+    for path in sorted(paths.validations_dir.glob("*/*/*.json")):
         found.append(DeliveryValidation.from_document(json.loads(path.read_text(encoding="utf-8"))))
     return sorted(found, key=lambda v: (v.run_time, v.source, v.delivery_date))
 
 
-def _build_lock(quality_dir: Path):
-    """One Data Docs build at a time per warehouse (the warehouse's own file locks)."""
-    from orchestration.lib.locking import warehouse_lock
+def _build_lock(paths: WarehousePaths):
+    """One Data Docs build at a time per warehouse: the warehouse's own file lock, under ``state/``."""
+    from orchestration.lib.locking import DATA_DOCS_LOCK, warehouse_lock
 
-    return warehouse_lock(Path(quality_dir), ".data_docs", wait_seconds=3600)
+    return warehouse_lock(paths.state_dir, DATA_DOCS_LOCK, wait_seconds=3600)
 
 
-def build_data_docs(quality_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR) -> Path:
+def build_data_docs(paths: WarehousePaths, expectations_dir: Path = EXPECTATIONS_DIR) -> Path:
     """Render ``quality/data_docs/`` with GX's site builder from every recorded run; returns index.html.
 
     The context is ephemeral, so each build starts empty: the suites are added to its
@@ -597,8 +598,7 @@ def build_data_docs(quality_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR
     GX's index then lists every run of every delivery. The site is built next to the old
     one and swapped in, so a reader never sees a half-built site.
     """
-    quality_dir = Path(quality_dir)
-    with _build_lock(quality_dir), _GX_LOCK:
+    with _build_lock(paths), _GX_LOCK:
         _gx()
         from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
         from great_expectations.core.run_identifier import RunIdentifier
@@ -614,7 +614,7 @@ def build_data_docs(quality_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR
         store = context.validation_results_store
         schema = ExpectationSuiteValidationResultSchema()
         history: list[tuple[DeliveryValidation, list[str]]] = []
-        for validation in load_validations(quality_dir):
+        for validation in load_validations(paths):
             run = RunIdentifier(run_name=_safe_run_id(validation.run_id), run_time=validation.run_time)
             pages = []
             for document in validation.gx_results:
@@ -628,10 +628,11 @@ def build_data_docs(quality_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR
                 pages.append("validations/" + "/".join(key.to_tuple()) + ".html")
             history.append((validation, pages))
 
-        target = quality_dir / "data_docs"
-        for stale in [*quality_dir.glob(".data_docs.build-*"), *quality_dir.glob(".data_docs.old-*")]:
+        target = paths.data_docs_dir
+        folder = target.parent
+        for stale in [*folder.glob(f".{target.name}.build-*"), *folder.glob(f".{target.name}.old-*")]:
             shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
-        building = quality_dir / f".data_docs.build-{uuid.uuid4().hex}"
+        building = folder / f".{target.name}.build-{uuid.uuid4().hex}"
         for name in list(context.list_data_docs_sites()):
             context.delete_data_docs_site(name)  # the ephemeral default site writes to a temp dir
         context.add_data_docs_site(
@@ -648,14 +649,14 @@ def build_data_docs(quality_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR
             if not (building / "index.html").exists():
                 raise RuntimeError(f"GX did not write {building / 'index.html'}")
             _add_static_history(building / "index.html", history)
-            old = quality_dir / f".data_docs.old-{uuid.uuid4().hex}"
+            old = folder / f".{target.name}.old-{uuid.uuid4().hex}"
             if target.exists():
                 target.rename(old)
             building.rename(target)
             shutil.rmtree(old, ignore_errors=True)
         finally:
             shutil.rmtree(building, ignore_errors=True)
-    return target / "index.html"
+    return paths.data_docs_index
 
 
 def _add_static_history(index: Path, history: list[tuple[DeliveryValidation, list[str]]]) -> None:

@@ -46,6 +46,14 @@ from orchestration.lib.delivery import (
     ready_delivery_folders,
     transcode_and_verify,
 )
+from orchestration.lib.paths import (
+    DELIVERY_FILES,
+    RAW_SCHEMA_FILE,
+    WarehousePaths,
+    quarantine_file,
+    raw_file,
+    raw_table_dir,
+)
 from orchestration.lib.rows import REASON, ROW_NUMBER, ValidatedFile, validate_rows
 
 Progress = Callable[[str], None]
@@ -172,7 +180,7 @@ class IngestLog:
 
 
 def ingest_log_path(warehouse_dir: Path, source: str) -> Path:
-    return warehouse_dir / "state" / "ingest_log" / f"{source}.json"
+    return WarehousePaths(warehouse_dir).ingest_log(source)
 
 
 def loaded_deliveries(warehouse_dir: Path) -> list[str]:
@@ -183,11 +191,11 @@ def loaded_deliveries(warehouse_dir: Path) -> list[str]:
 
 
 def raw_path(raw_dir: Path, spec: FileSpec, delivery_date: str) -> Path:
-    return raw_dir / spec.source / spec.stem / f"{delivery_date}.parquet"
+    return raw_file(raw_dir, spec.source, spec.stem, delivery_date)
 
 
 def quarantine_path(quarantine_dir: Path, spec: FileSpec, delivery_date: str) -> Path:
-    return quarantine_dir / spec.source / delivery_date / f"{spec.stem}.parquet"
+    return quarantine_file(quarantine_dir, spec.source, spec.stem, delivery_date)
 
 
 def empty_raw_schema(spec: FileSpec) -> pl.Schema:
@@ -199,7 +207,7 @@ def empty_raw_schema(spec: FileSpec) -> pl.Schema:
 def ensure_raw_schema_files(raw_dir: Path, source: str) -> None:
     """Each raw table has an empty ``_schema.parquet``, so dbt can read a source with no delivery yet."""
     for spec in files_of(source):
-        target = raw_dir / spec.source / spec.stem / "_schema.parquet"
+        target = raw_table_dir(raw_dir, spec.source, spec.stem) / RAW_SCHEMA_FILE
         if not target.exists():
             atomic.write_parquet_atomic(pl.DataFrame(schema=empty_raw_schema(spec)), target)
 
@@ -277,7 +285,9 @@ def _drop_postings_loaded_before(
     spec: FileSpec, validated: ValidatedFile, raw_dir: Path, strings: pl.DataFrame, delivery_date: str
 ) -> ValidatedFile:
     """Incremental files: a posting delivered again unchanged counts once; changed, it is quarantined."""
-    earlier_files = [p for p in (raw_dir / spec.source / spec.stem).glob("*.parquet") if p.stem not in (delivery_date, "_schema")]
+    earlier_files = [
+        p for p in raw_table_dir(raw_dir, spec.source, spec.stem).glob(DELIVERY_FILES) if p.stem != delivery_date
+    ]
     if not earlier_files or validated.loaded.is_empty():
         return validated
     key = spec.key[0]
@@ -394,7 +404,8 @@ def ingest_source(
     ``only`` limits the work to these delivery dates; ``reload`` loads a delivery again
     even though it was loaded with the same checksums (to re-run it after a fix).
     """
-    raw_dir, quarantine_dir, state_dir = (warehouse_dir / "raw", warehouse_dir / "quarantine", warehouse_dir / "state")
+    paths = WarehousePaths(warehouse_dir)
+    raw_dir, quarantine_dir, state_dir = paths.raw_dir, paths.quarantine_dir, paths.state_dir
     state_dir.mkdir(parents=True, exist_ok=True)
     log = IngestLog(ingest_log_path(warehouse_dir, source))
     result = SourceIngestResult(source)
@@ -443,7 +454,7 @@ def ingest_source(
                 continue
 
             progress(f"{source}/{delivery_date}: validating {', '.join(e.name for e in delivery.files)}")
-            with Scratch(state_dir / "scratch") as scratch:
+            with Scratch(paths.scratch_dir) as scratch:
                 validated = _validate_delivery(delivery, raw_dir, quarantine_dir, scratch, pseudonym_key, run_id)
                 # Every file is acceptable: now (and only now) put the delivery in place.
                 audit_rows = []
@@ -572,7 +583,7 @@ def write_ingest_audit(warehouse_dir: Path, run_id: str | None = None) -> pl.Dat
     deliveries = loaded_deliveries(warehouse_dir)
     atomic.write_parquet_atomic(
         frame,
-        warehouse_dir / "quality" / "ingest_audit.parquet",
+        WarehousePaths(warehouse_dir).ingest_audit,
         table_name="ingest_audit",
         description="One row per file of every delivery seen: what was loaded, quarantined, collapsed, skipped or refused.",
         column_descriptions=AUDIT_DESCRIPTIONS,

@@ -13,9 +13,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from orchestration.lib.paths import lock_file
 
 # Held while a process has the warehouse database open (dbt writing it, publishing reading it).
 DATABASE_LOCK = "database"
+# Held while GX's Data Docs site is rebuilt (two refreshes must not swap the folder at once).
+DATA_DOCS_LOCK = "data_docs"
 
 
 class WarehouseBusy(RuntimeError):
@@ -31,7 +34,7 @@ def warehouse_lock(
     poll_seconds: float = 1.0,
 ) -> Iterator[None]:
     state_dir.mkdir(parents=True, exist_ok=True)
-    path = state_dir / f"{name}.lock"
+    path = lock_file(state_dir, name)
     handle = path.open("a+")
     deadline = time.monotonic() + wait_seconds
     told = False

@@ -19,6 +19,7 @@ import pyarrow as pa
 from orchestration.lib import atomic
 from orchestration.lib.dbt_manifest import descriptions
 from orchestration.lib.locking import DATABASE_LOCK, warehouse_lock
+from orchestration.lib.paths import DELIVERY_FILES, WarehousePaths, raw_table_dir, table_file
 
 if TYPE_CHECKING:
     import polars as pl
@@ -34,7 +35,7 @@ class Exported:
 
 def read_relations(database_path: Path, schema: str, names: list[str]) -> dict[str, pa.Table]:
     """Read tables from the database, waiting while another process writes it."""
-    with warehouse_lock(database_path.parent / "state", DATABASE_LOCK, wait_seconds=3600):
+    with warehouse_lock(WarehousePaths(database_path.parent).state_dir, DATABASE_LOCK, wait_seconds=3600):
         with duckdb.connect(str(database_path), read_only=True) as connection:
             return {name: connection.sql(f'select * from "{schema}"."{name}"').fetch_arrow_table() for name in names}
 
@@ -52,7 +53,7 @@ def export(
         description, columns = descriptions(name)
         path = atomic.write_parquet_atomic(
             table,
-            target_dir / f"{name}.parquet",
+            table_file(target_dir, name),
             table_name=name,
             description=description,
             column_descriptions=columns,
@@ -76,7 +77,7 @@ def undelivered_inputs(names: Sequence[str], raw_dir: Path) -> dict[str, list[st
     undelivered = {
         (spec.source, spec.stem): f"{spec.source}/{spec.name}"
         for spec in FILES
-        if not any((raw_dir / spec.source / spec.stem).glob("[0-9]*.parquet"))
+        if not any(raw_table_dir(raw_dir, spec.source, spec.stem).glob(DELIVERY_FILES))
     }
     found = {}
     for name in names:

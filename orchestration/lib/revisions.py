@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.lib import atomic
+from orchestration.lib.paths import WarehousePaths, table_file
 
 REVISIONS_NAME = "revisions"
 SUPPRESSED = "suppressed"
@@ -243,7 +244,7 @@ def revisions_before_publishing(
 
 
 def log_path(published_dir: Path) -> Path:
-    return published_dir / f"{REVISIONS_NAME}.parquet"
+    return table_file(published_dir, REVISIONS_NAME)
 
 
 def read_log(published_dir: Path) -> pl.DataFrame:
@@ -299,7 +300,7 @@ class PublicationBaseline:
 
     def __init__(self, published_dir: Path):
         self.published_dir = published_dir
-        self.folder = published_dir.parent / "state" / "publishing-baseline"
+        self.folder = WarehousePaths(published_dir.parent).publishing_baseline_dir
 
     def _marker(self) -> dict | None:
         path = self.folder / self.MARKER

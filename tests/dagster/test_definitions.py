@@ -47,6 +47,25 @@ def test_definitions_load(definitions):
     assert {dg.AssetKey(["raw", "boei", "tenancies"]), dg.AssetKey(["quality", "evidence_site"])} <= keys
 
 
+def test_every_asset_has_the_one_owner(definitions):
+    """Python and dbt assets alike: owned by ``specs.OWNER``, which dbt_project.yml does not repeat."""
+    from orchestration.defs.specs import OWNER
+
+    graph = definitions.get_repository_def().asset_graph
+    owners = {key.to_user_string(): list(graph.get(key).owners) for key in graph.get_all_asset_keys()
+              if graph.get(key).is_materializable}
+    assert {"raw/boei/tenancies", "dbt/staging/stg_boei__tenancies", "published/cases_by_district"} <= set(owners)
+    assert {key: o for key, o in owners.items() if o != [OWNER]} == {}
+
+    def keys(node) -> set[str]:
+        if isinstance(node, dict):
+            return set(node) | {k for value in node.values() for k in keys(value)}
+        return set()
+
+    project = yaml.safe_load((REPO_ROOT / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8"))
+    assert not {"owner", "owners"} & keys(project)
+
+
 def test_asset_graph_matches_snapshot(definitions):
     """Update with EVICTIONS_UPDATE_SNAPSHOT=1 after an intended change, and review the diff."""
     current = graph_snapshot(definitions)

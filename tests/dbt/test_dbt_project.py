@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.lib.paths import WarehousePaths
 from tests.support.raw_fixture import A, C, write_raw_fixture
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -31,7 +32,7 @@ def _dbt(args: list[str], warehouse: Path, target: Path) -> subprocess.Completed
         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target-path", str(target / "target"), "--log-path", str(target / "logs"),
     ]
-    env = {**os.environ, "EVICTIONS_WAREHOUSE_DIR": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {**os.environ, **WarehousePaths(warehouse).dbt_environment(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     return subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_PROJECT_DIR, timeout=600)
 
 

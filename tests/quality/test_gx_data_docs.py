@@ -12,6 +12,8 @@ import polars as pl
 import pytest
 
 from orchestration.lib import gx_validation as gv
+from orchestration.lib import locking
+from orchestration.lib.paths import WarehousePaths
 from tests.support import quality_frames as frames
 
 pytestmark = pytest.mark.usefixtures("gx")
@@ -34,22 +36,34 @@ def _spoilt_tenancies() -> pl.DataFrame:
     )
 
 
-def test_data_docs_list_every_run_and_leak_no_value(tmp_path):
-    quality = tmp_path / "quality"
-    good = gv.validate_delivery("boei", frames.DELIVERY, frames.good_tables("boei"), "run-first", quality_dir=quality)
+def test_data_docs_list_every_run_and_leak_no_value(tmp_path, monkeypatch):
+    paths = WarehousePaths(tmp_path)
+    quality = paths.quality_dir
+    good = gv.validate_delivery("boei", frames.DELIVERY, frames.good_tables("boei"), "run-first", paths=paths)
     bad = gv.validate_delivery(
         "boei", frames.DELIVERY, {"tenancies": _spoilt_tenancies(), "rent_ledger": frames.rent_ledger()},
-        "run-second", quality_dir=quality,
+        "run-second", paths=paths,
     )
     assert good.success and not bad.success
     assert {(e.column, e.severity) for e in bad.failures} == {
         ("bydel", "critical"), ("person_key", "critical"), ("husleie", "critical"), ("fra_dato", "warning"),
     }
     for run in ("run-first", "run-second"):
-        assert gv.validation_path(quality, "boei", frames.DELIVERY, run).exists()
+        assert gv.validation_path(paths, "boei", frames.DELIVERY, run).exists()
 
-    index = gv.build_data_docs(quality)
-    assert index == quality / "data_docs" / "index.html"
+    # The build takes the warehouse's own lock (locking.py), under state/, not a lock of its own.
+    taken = []
+    real_lock = locking.warehouse_lock
+
+    def recording_lock(state_dir, name, **options):
+        taken.append((state_dir, name))
+        return real_lock(state_dir, name, **options)
+
+    monkeypatch.setattr(locking, "warehouse_lock", recording_lock)
+    index = gv.build_data_docs(paths)
+    assert taken == [(paths.state_dir, locking.DATA_DOCS_LOCK)]
+    assert (paths.state_dir / f"{locking.DATA_DOCS_LOCK}.lock").exists()
+    assert index == quality / "data_docs" / "index.html" == paths.data_docs_index
     html = index.read_text(encoding="utf-8")
     assert "run-first" in html and "run-second" in html
     assert "boei__tenancies__2007-12-31" in html and "raw/boei/rent_ledger/2007-12-31.parquet" in html
@@ -63,8 +77,8 @@ def test_data_docs_list_every_run_and_leak_no_value(tmp_path):
     assert len(links) == 4 and all((quality / "data_docs" / unquote(link)).exists() for link in links)
 
     # A rebuild after another run keeps the history and lists the new run too.
-    gv.validate_delivery("regnskap", frames.DELIVERY, frames.good_tables("regnskap"), "run-third", quality_dir=quality)
-    html = gv.build_data_docs(quality).read_text(encoding="utf-8")
+    gv.validate_delivery("regnskap", frames.DELIVERY, frames.good_tables("regnskap"), "run-third", paths=paths)
+    html = gv.build_data_docs(paths).read_text(encoding="utf-8")
     assert all(run in html for run in ("run-first", "run-second", "run-third"))
     assert not list(quality.glob(".data_docs.*-*")), "build and swap directories are cleaned up"
 
@@ -76,6 +90,6 @@ def test_data_docs_list_every_run_and_leak_no_value(tmp_path):
         for forbidden in FORBIDDEN:
             assert forbidden.lower() not in text.lower(), f"{forbidden!r} leaked into {path.relative_to(quality)}"
     # ... and the stored results hold counts, not values.
-    stored = json.loads(gv.validation_path(quality, "boei", frames.DELIVERY, "run-second").read_text(encoding="utf-8"))
+    stored = json.loads(gv.validation_path(paths, "boei", frames.DELIVERY, "run-second").read_text(encoding="utf-8"))
     failed = [r for doc in stored["gx_results"] for r in doc["results"] if not r["success"]]
     assert failed and all(set(r["result"]) <= set(gv._SAFE_RESULT_KEYS) for r in failed)

@@ -20,6 +20,7 @@ from packaging import version
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.defs.resources import WarehouseResource, preview_markdown
+from orchestration.defs.specs import OWNER
 from orchestration.lib import console
 from orchestration.lib.dbt_manifest import ManifestMissing, dbt_executable, load_manifest, manifest_path
 from orchestration.lib.ingest import loaded_deliveries
@@ -34,11 +35,10 @@ GROUP_BY_FOLDER = {
     "published": "statistics",
     "quality": "quality",
 }
-DEFAULT_OWNER = "team:data-engineering"
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
-    """Asset keys ``dbt/<schema>/<name>``, groups per layer, owners from the yml ``meta.owner``."""
+    """Asset keys ``dbt/<schema>/<name>``, groups per layer, the warehouse's one owner (``specs.OWNER``)."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
@@ -54,9 +54,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         return GROUP_BY_FOLDER.get(folder, "intermediate")
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
-        meta = {**dbt_resource_props.get("meta", {}), **dbt_resource_props.get("config", {}).get("meta", {})}
-        owner = meta.get("owner")
-        return [owner] if owner else [DEFAULT_OWNER]
+        return [OWNER]
 
 
 @cache
@@ -104,8 +102,8 @@ def build_dbt_assets() -> dg.AssetsDefinition:
     )
     def warehouse_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
         settings = warehouse.settings()
-        # dbt reads the raw Parquet and writes the database under this directory.
-        os.environ["EVICTIONS_WAREHOUSE_DIR"] = str(settings.warehouse_dir)
+        # dbt reads the raw Parquet and writes the database of this warehouse (its paths' one home).
+        os.environ.update(settings.paths.dbt_environment())
         settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
         # DuckDB allows one writing process: a UI run and a CLI refresh take turns here.
         with warehouse_lock(settings.state_dir, DATABASE_LOCK, wait_seconds=3600, on_wait=context.log.info):
@@ -114,7 +112,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             # dbt's partial parsing only works when the profile (the database path) is unchanged
             # since the last parse, and a new folder per run would pile up in the project.
             # The file log at debug level would hold every SQL statement of every node.
-            target = dbt_target_dir(settings.state_dir)
+            target = settings.paths.dbt_target_dir
             with _dbt_console(target) as quiet:
                 events = dbt.cli(
                     ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"],
@@ -146,10 +144,6 @@ def _dbt_console(target: Path):
         yield True
 
 
-def dbt_target_dir(state_dir: Path) -> Path:
-    return state_dir / "dbt_target"
-
-
 def _with_table_metadata(events, settings):
     """Add row counts, a preview without pseudonyms, the deliveries used and the Data Docs link.
 
@@ -169,7 +163,7 @@ def _with_table_metadata(events, settings):
         yield from held
         raise
     deliveries = loaded_deliveries(settings.warehouse_dir)
-    data_docs = dg.MetadataValue.path(str(settings.quality_dir / "data_docs" / "index.html"))
+    data_docs = dg.MetadataValue.path(str(settings.paths.data_docs_index))
     with duckdb.connect(str(settings.database_path), read_only=True) as connection:
         for event in held:
             schema, name = _relation(event)

@@ -1,14 +1,18 @@
 """One multi-asset per source: every ready delivery in the landing zone into typed raw Parquet."""
 
 
+from pathlib import Path
+
 import polars as pl
 
 import dagster as dg
 
 from orchestration.defs.resources import WarehouseResource, preview_markdown
+from orchestration.defs.specs import asset_spec
 from orchestration.lib.contract import SOURCE_SYSTEMS, SOURCES, files_of
-from orchestration.lib.ingest import ingest_source, raw_path, write_ingest_audit
+from orchestration.lib.ingest import ingest_source, write_ingest_audit
 from orchestration.lib.locking import warehouse_lock
+from orchestration.lib.paths import DELIVERY_FILES, WarehousePaths, raw_asset_key_path
 
 RAW_GROUP = "raw"
 
@@ -27,7 +31,7 @@ class IngestConfig(dg.Config):
 
 
 def raw_asset_key(source: str, stem: str) -> dg.AssetKey:
-    return dg.AssetKey(["raw", source, stem])
+    return dg.AssetKey(raw_asset_key_path(source, stem))
 
 
 def _dates_for(source: str, deliveries: list[str]) -> set[str] | None:
@@ -39,13 +43,12 @@ def _dates_for(source: str, deliveries: list[str]) -> set[str] | None:
 
 def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
     specs = [
-        dg.AssetSpec(
+        asset_spec(
             raw_asset_key(source, spec.stem),
             group_name=RAW_GROUP,
             description=f"{spec.description} Typed and pseudonymised, one Parquet file per delivery "
-            f"(raw/{source}/{spec.stem}/<delivery date>.parquet).",
+            f"({WarehousePaths(Path()).raw_file(source, spec.stem, '<delivery date>')}).",
             kinds={"polars", "parquet"},
-            owners=["team:data-engineering"],
             tags={"source": source, "load": spec.kind},
         )
         for spec in files_of(source)
@@ -96,7 +99,7 @@ def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
                 allow_retries=False,
             )
         for spec in files_of(source):
-            files = sorted(settings.raw_dir.joinpath(source, spec.stem).glob("[0-9]*.parquet"))
+            files = sorted(settings.paths.raw_table_dir(source, spec.stem).glob(DELIVERY_FILES))
             latest = pl.read_parquet(files[-1]) if files else pl.DataFrame()
             yield dg.MaterializeResult(
                 asset_key=raw_asset_key(source, spec.stem),
@@ -110,9 +113,9 @@ def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
                     "warnings_now": [w for w in result.warnings if f"/{spec.name}:" in w],
                     "rows_in_latest_delivery": latest.height,
                     "latest_delivery": files[-1].stem if files else None,
-                    "data_docs": dg.MetadataValue.path(str(settings.quality_dir / "data_docs" / "index.html")),
+                    "data_docs": dg.MetadataValue.path(str(settings.paths.data_docs_index)),
                     "preview": preview_markdown(latest),
-                    "path": dg.MetadataValue.path(str(raw_path(settings.raw_dir, spec, files[-1].stem)) if files else ""),
+                    "path": dg.MetadataValue.path(str(files[-1]) if files else ""),
                 },
             )
 

@@ -8,7 +8,9 @@ blocking test) leaves every published file at its previous version.
 
 import dagster as dg
 
+from orchestration.defs.ingest.assets import raw_asset_key
 from orchestration.defs.resources import WarehouseResource, preview_markdown
+from orchestration.defs.specs import asset_spec, warehouse_asset
 from orchestration.lib import publish
 from orchestration.lib.dbt_manifest import models_in_schema
 from orchestration.lib.ingest import loaded_deliveries
@@ -26,7 +28,7 @@ def _dbt_key(schema: str, name: str) -> dg.AssetKey:
 def _materializations(exported: list[publish.Exported], folder: str, deliveries: list[str], settings):
     import polars as pl
 
-    data_docs = dg.MetadataValue.path(str(settings.quality_dir / "data_docs" / "index.html"))
+    data_docs = dg.MetadataValue.path(str(settings.paths.data_docs_index))
     for item in exported:
         frame = pl.from_arrow(item.table)
         yield dg.MaterializeResult(
@@ -43,13 +45,12 @@ def _materializations(exported: list[publish.Exported], folder: str, deliveries:
 
 def build_curated_asset() -> dg.AssetsDefinition:
     specs = [
-        dg.AssetSpec(
+        asset_spec(
             ["curated", name],
             deps=[_dbt_key("marts", name)],
             group_name="curated",
             description=f"curated/{name}.parquet: the dbt mart `{name}` for authorised analysts (pseudonymised).",
             kinds={"parquet"},
-            owners=["team:data-engineering"],
         )
         for name in CURATED_TABLES
     ]
@@ -69,25 +70,23 @@ def build_curated_asset() -> dg.AssetsDefinition:
 def build_published_asset() -> dg.AssetsDefinition:
     names = models_in_schema("published")
     specs = [
-        dg.AssetSpec(
+        asset_spec(
             ["published", name],
             deps=[_dbt_key("published", name)],
             group_name="published",
             description=f"published/{name}.parquet: disclosure-controlled statistics table.",
             kinds={"parquet"},
-            owners=["team:data-engineering"],
         )
         for name in names
     ]
     specs.append(
-        dg.AssetSpec(
+        asset_spec(
             REVISIONS_KEY,
             deps=[_dbt_key("published", name) for name in names],
             group_name="published",
             description="published/revisions.parquet: the revision log - every published figure a refresh "
             "changed (table, row key, column, old and new value, run, date); appended, never rewritten.",
             kinds={"parquet"},
-            owners=["team:data-engineering"],
         )
     )
 
@@ -137,14 +136,13 @@ def _lists_written(lists, folder) -> dg.MaterializeResult:
     )
 
 
-@dg.asset(
+@warehouse_asset(
     key=["restricted", "notification_lists"],
     group_name="restricted",
-    deps=[dg.AssetKey(["curated", "households"]), dg.AssetKey(["raw", "kemner", "notifications"]), dg.AssetKey(["raw", "kemner", "petitions"])],
+    deps=[dg.AssetKey(["curated", "households"]), raw_asset_key("kemner", "notifications"), raw_asset_key("kemner", "petitions")],
     description="restricted/notification_lists/<district>.csv and .xlsx: identified lists for the district social "
     "services, in Norwegian, priority households first. Written only when EVICTIONS_WRITE_RESTRICTED=1.",
     kinds={"csv", "xlsx"},
-    owners=["team:data-engineering"],
 )
 def notification_lists(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     import polars as pl
@@ -160,16 +158,15 @@ def notification_lists(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     return _lists_written(lists, settings.restricted_dir / FOLDER)
 
 
-@dg.asset(
+@warehouse_asset(
     key=["restricted", "forced_sale_warnings"],
     group_name="restricted",
-    deps=[dg.AssetKey(["curated", "co_op_arrears"]), dg.AssetKey(["raw", "bbl", "arrears"]), dg.AssetKey(["raw", "kemner", "notifications"])],
+    deps=[dg.AssetKey(["curated", "co_op_arrears"]), raw_asset_key("bbl", "arrears"), raw_asset_key("kemner", "notifications")],
     description="restricted/forced_sale_warnings/<district>.csv and .xlsx: identified early-warning lists on forced sales "
     "for the district social services - co-operative members warned or ordered to sell whose social service "
     "has not been notified, and owners on a collector notice of type TVANGSSALG; households with children or a "
     "member 67+ first, then the largest arrears; in Norwegian. Written only when EVICTIONS_WRITE_RESTRICTED=1.",
     kinds={"csv", "xlsx"},
-    owners=["team:data-engineering"],
 )
 def forced_sale_warnings(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     from orchestration.lib.forced_sale_warnings import FOLDER, write_forced_sale_warnings

@@ -9,6 +9,7 @@ import dagster as dg
 
 from orchestration.defs.publish.assets import REVISIONS_KEY
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.specs import warehouse_asset
 from orchestration.lib.dbt_manifest import models_in_schema
 
 RELEASE_KEY = dg.AssetKey(["published", "release"])
@@ -17,7 +18,7 @@ RELEASE_KEY = dg.AssetKey(["published", "release"])
 def build_release_asset() -> dg.AssetsDefinition:
     deps = [dg.AssetKey(["published", name]) for name in models_in_schema("published")] + [REVISIONS_KEY]
 
-    @dg.asset(
+    @warehouse_asset(
         key=RELEASE_KEY,
         group_name="published",
         deps=deps,
@@ -26,7 +27,6 @@ def build_release_asset() -> dg.AssetsDefinition:
         "of Diagrams 1-17 of the 2008 report, the comparison with the report and the revision log. Built only "
         "from the published, disclosure-controlled tables; rewritten atomically on every refresh.",
         kinds={"html"},
-        owners=["team:data-engineering"],
     )
     def statistics_release(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         from orchestration.lib.release import write_release

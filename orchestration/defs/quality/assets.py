@@ -5,6 +5,7 @@ import dagster as dg
 
 from orchestration.defs.ingest.assets import raw_asset_key
 from orchestration.defs.resources import WarehouseResource, preview_markdown
+from orchestration.defs.specs import warehouse_asset
 from orchestration.lib import publish
 from orchestration.lib.contract import EXPECTED_DELIVERY_INTERVAL_DAYS, FILES
 from orchestration.lib.ingest import loaded_deliveries, write_ingest_audit
@@ -12,14 +13,13 @@ from orchestration.lib.ingest import loaded_deliveries, write_ingest_audit
 QUALITY_GROUP = "quality"
 
 
-@dg.asset(
+@warehouse_asset(
     key=["quality", "ingest_audit"],
     group_name=QUALITY_GROUP,
     deps=[raw_asset_key(spec.source, spec.stem) for spec in FILES],
     description="quality/ingest_audit.parquet: one row per file of every delivery seen, with the balance "
     "rows in manifest = loaded + quarantined + collapsed.",
     kinds={"parquet"},
-    owners=["team:data-engineering"],
 )
 def ingest_audit(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     settings = warehouse.settings()
@@ -49,7 +49,7 @@ def ingest_audit_balance(warehouse: WarehouseResource):
     import polars as pl
 
     settings = warehouse.settings()
-    frame = pl.read_parquet(settings.quality_dir / "ingest_audit.parquet")
+    frame = pl.read_parquet(settings.paths.ingest_audit)
     loaded = frame.filter(pl.col("status") != "refused")
     broken = loaded.filter(
         pl.col("rows_in_manifest") != pl.col("rows_loaded") + pl.col("rows_quarantined") + pl.col("rows_collapsed")
@@ -62,14 +62,13 @@ def ingest_audit_balance(warehouse: WarehouseResource):
     )
 
 
-@dg.asset(
+@warehouse_asset(
     key=["quality", "reconciliation"],
     group_name=QUALITY_GROUP,
     deps=[dg.AssetKey(["dbt", "quality", "reconciliation"])],
     description="quality/reconciliation.parquet: one row per finding that sources disagree or a rule of "
     "conduct was broken (pseudonymised keys only).",
     kinds={"parquet"},
-    owners=["team:data-engineering"],
 )
 def reconciliation(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     import polars as pl
@@ -100,7 +99,7 @@ def _deliveries_to_validate(settings, source: str, run_id: str) -> list[str]:
     log = IngestLog(ingest_log_path(settings.warehouse_dir, source))
     due = []
     for entry in log.deliveries.values():
-        validated = settings.quality_dir / "validations" / source / entry["delivery_date"]
+        validated = settings.paths.validation_dir(source, entry["delivery_date"])
         if entry.get("run_id") == run_id or not validated.exists():
             due.append(entry["delivery_date"])
     return sorted(due)
@@ -129,7 +128,7 @@ def great_expectations_suites(context: dg.AssetCheckExecutionContext, warehouse:
         for delivery_date in _deliveries_to_validate(settings, source, context.run.run_id):
             tables = gx_validation.read_delivery_tables(settings.raw_dir, source, delivery_date)
             validation = gx_validation.validate_delivery(
-                source, delivery_date, tables, context.run.run_id, quality_dir=settings.quality_dir
+                source, delivery_date, tables, context.run.run_id, paths=settings.paths
             )
             context.log.info(
                 f"GX {source}/{delivery_date}: {validation.successful_expectations}/"
@@ -144,10 +143,10 @@ def great_expectations_suites(context: dg.AssetCheckExecutionContext, warehouse:
                 )
             for file in validation.files:
                 results.setdefault((source, file.file), []).append((validation, file))
-    docs = settings.quality_dir / "data_docs" / "index.html"
+    docs = settings.paths.data_docs_index
     # Data Docs change only with a new validation; rebuilding them imports GX (~10 s).
     if results or not docs.exists():
-        docs = gx_validation.build_data_docs(settings.quality_dir)
+        docs = gx_validation.build_data_docs(settings.paths)
     for spec in FILES:
         runs = results.get((spec.source, spec.stem), [])
         failed_critical = [v for v, f in runs if not f.success and not v.critical_success]

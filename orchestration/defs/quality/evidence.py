@@ -9,11 +9,12 @@ import dagster as dg
 
 from orchestration.defs.publish.release import RELEASE_KEY
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.specs import warehouse_asset
 
 EVIDENCE_KEY = dg.AssetKey(["quality", "evidence_site"])
 
 
-@dg.asset(
+@warehouse_asset(
     key=EVIDENCE_KEY,
     group_name="quality",
     deps=[RELEASE_KEY, dg.AssetKey(["quality", "reconciliation"]), dg.AssetKey(["quality", "ingest_audit"])],
@@ -22,7 +23,6 @@ EVIDENCE_KEY = dg.AssetKey(["quality", "evidence_site"])
     "every GX expectation, reconciliation findings, the dbt tests, the comparison with the report and the "
     "lineage of every published table. Values-free.",
     kinds={"html"},
-    owners=["team:data-engineering"],
 )
 def evidence_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     from orchestration.lib.evidence import build_evidence_site
