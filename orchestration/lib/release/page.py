@@ -1,0 +1,393 @@
+"""The release page: its layout (which table and chart goes where, written once), the values the
+templates show, and the atomic write.
+
+``templates/release.html.j2`` is the page, ``release_parts.html.j2`` its tables and figures and
+``release_charts.svg.j2`` the SVG; they are rendered with autoescape, so every value from a table
+or its metadata is escaped there, and only the message catalogues' own markup is trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import polars as pl
+
+from orchestration.lib import atomic
+
+from . import charts
+from .data import (
+    NBSP,
+    NOT_APPLICABLE_MARK,
+    SUPPRESSED,
+    SUPPRESSED_MARK,
+    Labels,
+    PublishedTable,
+    ReleaseStatus,
+    Words,
+    format_cell,
+    format_date,
+    format_number,
+    format_percent,
+    load_published,
+    load_revisions,
+    reference_years,
+    release_status,
+    revision_value,
+)
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+RELEASE_DIR = "release"
+RELEASE_FILE = "index.html"
+MAX_REVISIONS_SHOWN = 200
+
+
+# -- the layout -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of the page inside a section, under an optional ``<h3>`` (a message key, and an anchor).
+
+    Items, in order: ``table:<name>``, ``diagram:<n>``, ``figure:<key>``, ``text:<message>`` (a
+    paragraph), ``note:<message>`` (a small note) and ``html:<message>`` (a message that is markup)."""
+
+    items: tuple[str, ...]
+    heading: str | None = None
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    number: int
+    parts: tuple[Part, ...]
+
+
+SECTIONS = (
+    Section("petitions", 1, (
+        Part(("text:petitions.intro", "table:petitions_evictions_by_year", "diagram:1")),
+        Part(("text:petitions.targets_intro", "table:national_targets"), heading="petitions.targets"),
+    )),
+    Section("project", 2, (
+        Part(("text:project.intro",)),
+        Part(("diagram:2", "table:cases_by_district"), "project.districts", "districts"),
+        Part(("diagram:3", "table:cases_by_household_type"), "project.households", "households"),
+        Part(("diagram:4", "table:cases_by_sex_and_age_band", "diagram:5", "table:cases_by_sex"), "project.sex_age", "sex-age"),
+        Part(("diagram:6", "diagram:7", "table:cases_by_income_source"), "project.income", "income"),
+        Part(("diagram:8", "table:case_outcomes_summary"), "project.outcomes", "outcomes"),
+        Part(("diagram:9", "table:cases_by_solution"), "project.solutions", "solutions"),
+        Part(("diagram:10", "table:cases_by_action"), "project.actions", "actions"),
+        Part(("diagram:11", "diagram:12", "table:cases_by_claim_band"), "project.claims", "claims"),
+        Part(("diagram:13", "diagram:14", "diagram:15", "table:cases_by_social_service_involvement"),
+             "project.social_service", "social-service"),
+        Part(("diagram:16", "diagram:17", "note:project.district_shares_note"), "project.district_shares", "district-shares"),
+    )),
+    Section("accounts", 3, (Part(("text:accounts.intro", "table:project_accounts_summary")),)),
+    Section("forced-sales", 4, (
+        Part(("text:forced_sales.intro",)),
+        Part(("table:forced_sales_by_year", "figure:F1"), "forced_sales.by_year", "forced-sales-by-year"),
+        Part(("table:forced_sale_notice_coverage", "figure:F2"), "forced_sales.notices", "forced-sale-notices"),
+        Part(("table:co_op_arrears_by_stage", "figure:F3"), "forced_sales.co_op_arrears", "co-op-arrears"),
+        Part(("html:forced_sales.definitions",), "definitions"),
+    )),
+    Section("comparison", 5, (Part(("comparison:report_comparison",)),)),
+)  # fmt: skip
+REVISIONS_SECTION = Section("revisions", 6, ())
+FILES_SECTION = Section("files", 7, ())
+
+# The tables in the order the page presents them (from the layout); any other published table follows.
+TABLE_ORDER = tuple(
+    item.partition(":")[2]
+    for section in SECTIONS
+    for part in section.parts
+    for item in part.items
+    if item.startswith(("table:", "comparison:"))
+)
+
+
+# -- what the templates show ------------------------------------------------------------------
+
+
+def table_view(table: PublishedTable, labels: Labels) -> dict:
+    """A published table's caption, header and cells, formatted, and the notes its symbols need."""
+    words = labels.words
+    view: dict = {"name": table.name, "title": labels.table(table.name), "not_yet_delivered": table.not_yet_delivered}
+    if table.not_yet_delivered:
+        return view
+    frame = table.frame
+    shown = [c for c in frame.columns if c != SUPPRESSED]
+    numeric_column = {c: frame.schema[c].is_numeric() or c.endswith("_nok") for c in shown}
+    view["header"] = [
+        {"column": c, "label": labels.column(c), "numeric": numeric_column[c], "description": table.column_description(c)}
+        for c in shown
+    ]
+    rows, any_suppressed = [], False
+    for row in range(frame.height):
+        cells = []
+        for position, column in enumerate(shown):
+            value = frame[column][row]
+            if value is None and table.is_suppressed(row, column):
+                text, css = SUPPRESSED_MARK, "num suppressed"
+                any_suppressed = True
+            else:
+                text, numeric = format_cell(column, value, labels)
+                css = "num" if numeric and numeric_column[column] else "text"
+            cells.append({"text": text, "css": css, "row_header": position == 0 and not numeric_column[column]})
+        rows.append(cells)
+    view["rows"] = rows
+    notes = []
+    if any_suppressed:
+        threshold = table.threshold
+        rule = words.text("table.rule_threshold", threshold=threshold) if threshold else words.text("table.rule_small")
+        notes.append(words.text("table.suppressed_note", mark=SUPPRESSED_MARK, rule=rule))
+    if any(v is None for c in shown for i, v in enumerate(frame[c].to_list()) if not table.is_suppressed(i, c)):
+        notes.append(words.text("table.not_applicable_note", mark=NOT_APPLICABLE_MARK))
+    view["notes"] = notes
+    view["description"] = table.description
+    return view
+
+
+COMPARISON_STATUSES = ("agrees", "report_arithmetic", "differs", "not_computed")
+
+
+def comparison_view(table: PublishedTable, labels: Labels) -> dict:
+    words = labels.words
+    frame = table.frame
+    rows = []
+    for i in range(frame.height):
+        row = {c: frame[c][i] for c in frame.columns}
+        measure = row.get("measure") or ""
+        decimals = 1 if measure.endswith("_pct") else (2 if measure.endswith("_nok") else 0)
+        unit = f"{NBSP}%" if measure.endswith("_pct") else ""
+        signed = "change" in measure
+
+        def number(value: object, column: str) -> str:
+            if value is None:
+                return SUPPRESSED_MARK if table.is_suppressed(i, column) else NOT_APPLICABLE_MARK
+            return format_number(value, decimals, signed=signed) + unit  # type: ignore[arg-type]
+
+        def difference(value: object) -> str:
+            if value is None:
+                return SUPPRESSED_MARK if table.is_suppressed(i, "difference") else NOT_APPLICABLE_MARK
+            # The difference of two percentages is in percentage points.
+            points = f"{NBSP}{words.text('comparison.points')}" if measure.endswith("_pct") else ""
+            return format_number(value, decimals, signed=True) + points  # type: ignore[arg-type]
+
+        status = row.get("status")
+        if status in COMPARISON_STATUSES:
+            status_text = words.text(f"comparison.status.{status}")
+        else:
+            status_text = SUPPRESSED_MARK if status is None else str(status)
+        rows.append({
+            "figure": row.get("figure", ""),
+            "description": row.get("description", ""),
+            "printed_as": row.get("printed_as", ""),
+            "warehouse": number(row.get("warehouse_value"), "warehouse_value"),
+            "difference": difference(row.get("difference")),
+            "status": status or "suppressed",
+            "status_text": status_text,
+            "explanation": row.get("explanation") or SUPPRESSED_MARK,
+        })  # fmt: skip
+    differing = frame.filter(pl.col("status") != "agrees").height if "status" in frame.columns else 0
+    return {"rows": rows, "count": frame.height, "differing": differing, "title": labels.table(table.name),
+            "description": table.description}  # fmt: skip
+
+
+def revisions_view(log: pl.DataFrame | None, labels: Labels) -> dict:
+    words = labels.words
+    if log is None or log.is_empty():
+        return {"rows": [], "count": 0, "more": 0}
+    ordered = log.sort("revised_at", descending=True, maintain_order=True)
+    shown = ordered.head(MAX_REVISIONS_SHOWN)
+    rows = []
+    for row in shown.iter_rows(named=True):
+        try:
+            key = json.loads(row["row_key"] or "{}")
+        except ValueError:
+            key = {}
+        where = ", ".join(f"{labels.column(k).lower()} {labels.value(k, v)}" for k, v in key.items() if v is not None)
+        revised = row["revised_at"]
+        date = row.get("revision_date") or (revised.date() if revised else None)
+        rows.append({
+            "date": date.isoformat() if date else "",
+            "table": row["table"],
+            "where": where or words.text("revisions.whole_table"),
+            "column": labels.column(row["column"]),
+            "old": revision_value(row["column"], row["old_value"], labels),
+            "new": revision_value(row["column"], row["new_value"], labels),
+            "run_id": row["run_id"] or "",
+        })  # fmt: skip
+    return {"rows": rows, "count": ordered.height, "more": ordered.height - shown.height}
+
+
+def key_facts(tables: dict[str, PublishedTable], words: Words) -> list[tuple[str, str]]:
+    """The headline figures: the last year's petitions and evictions per source, the project's households."""
+    facts = []
+    by_year = tables.get("petitions_evictions_by_year")
+    if by_year is not None and by_year.frame.height:
+        frame = by_year.frame
+        last = max(frame["year"].to_list())
+        for i in range(frame.height):
+            if frame["year"][i] != last:
+                continue
+            source = "collector" if frame["source"][i] == "collector" else "bailiff"
+            petitions = frame["petitions"][i]
+            change = frame["petitions_change_pct"][i]
+            change_text = (
+                words.text("facts.change", change=format_percent(change, signed=True, unit=True), year=last - 1)
+                if change is not None else ""
+            )  # fmt: skip
+            facts.append((format_number(petitions) if petitions is not None else SUPPRESSED_MARK,
+                          words.text(f"facts.petitions.{source}", year=last, change=change_text)))  # fmt: skip
+            evictions = frame["evictions"][i]
+            share = frame["eviction_share_pct"][i]
+            share_text = words.text("facts.share", share=format_percent(share, unit=True)) if share is not None else ""
+            facts.append((format_number(evictions) if evictions is not None else SUPPRESSED_MARK,
+                          words.text(f"facts.evictions.{source}", year=last, share=share_text)))  # fmt: skip
+    outcomes = tables.get("case_outcomes_summary")
+    if outcomes is not None and outcomes.frame.height:
+        frame = outcomes.frame
+        total = sum(v for v in frame["cases"].to_list() if v is not None)
+        facts.append((format_number(total), words.text("facts.households")))
+        for i in range(frame.height):
+            if frame["outcome"][i] == "evicted":
+                value = frame["cases"][i]
+                facts.append((format_number(value) if value is not None else SUPPRESSED_MARK, words.text("facts.evicted")))
+    return facts
+
+
+def status_reason(status: ReleaseStatus, words: Words) -> str:
+    """Why the release is final or provisional, in the page's language (``status.reason`` is English)."""
+    if status.reason_code == "behind":
+        behind = ", ".join(
+            words.text("status.reason.behind_source", source=s, date=status.latest_by_source[s].isoformat())  # type: ignore[union-attr]
+            for s in status.behind
+        )
+        return words.text("status.reason.behind", year=status.reference_year, sources=behind)
+    if status.reason_code == "missing":
+        return words.text("status.reason.missing", sources=", ".join(status.missing))
+    if status.reason_code == "complete":
+        return words.text("status.reason.complete", year=status.reference_year)
+    return words.text("status.reason.no_years")
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _in_oslo(moment: dt.datetime) -> dt.datetime:
+    try:
+        from zoneinfo import ZoneInfo
+
+        return moment.astimezone(ZoneInfo("Europe/Oslo"))
+    except Exception:
+        return moment
+
+
+def render_release(
+    tables: dict[str, PublishedTable],
+    revisions_log: pl.DataFrame | None,
+    status: ReleaseStatus,
+    *,
+    generated_at: dt.datetime,
+    run_id: str | None = None,
+    threshold: int | None = None,
+    language: str = "en",
+) -> str:
+    words = Words(language)
+    labels = Labels(words)
+    years = reference_years(tables)
+    period = f"{years[0]}–{years[1]}" if years and years[0] != years[1] else (str(years[0]) if years else "")
+    ordered = [n for n in TABLE_ORDER if n in tables] + sorted(n for n in tables if n not in TABLE_ORDER)
+    views = {n: table_view(t, labels) for n, t in tables.items()}
+    figures = {}
+    for section in SECTIONS:
+        for part in section.parts:
+            for item in part.items:
+                kind, _, key = item.partition(":")
+                if kind == "diagram":
+                    figures[item] = charts.diagram(int(key), tables, labels)
+                elif kind == "figure":
+                    figures[item] = charts.grouped_figure(key, tables, labels)
+    comparison = comparison_view(tables["report_comparison"], labels) if "report_comparison" in tables else None
+    return _environment().get_template("release.html.j2").render(
+        t=words,
+        language=language,
+        period=period,
+        status=status,
+        reason=status_reason(status, words),
+        cut_off=format_date(status.cut_off) if status.cut_off else None,
+        published_at=_in_oslo(generated_at).strftime("%Y-%m-%d %H:%M"),
+        run_id=run_id,
+        threshold=threshold or next((t.threshold for t in tables.values() if t.threshold), None) or 4,
+        sections=SECTIONS,
+        revisions_section=REVISIONS_SECTION,
+        files_section=FILES_SECTION,
+        tables=views,
+        figures=figures,
+        comparison=comparison,
+        others=[n for n in ordered if n not in TABLE_ORDER],
+        files=[(n, tables[n].description) for n in ordered],
+        facts=key_facts(tables, words),
+        revisions=revisions_view(revisions_log, labels),
+        suppressed_mark=SUPPRESSED_MARK,
+        not_applicable_mark=NOT_APPLICABLE_MARK,
+    )
+
+
+@dataclass(frozen=True)
+class Release:
+    path: Path
+    status: ReleaseStatus
+    tables: tuple[str, ...]
+    diagrams: int
+    revisions: int
+
+
+def release_path(published_dir: Path) -> Path:
+    return published_dir / RELEASE_DIR / RELEASE_FILE
+
+
+def write_release(
+    published_dir: Path,
+    *,
+    sources: Sequence[str] | None = None,
+    run_id: str | None = None,
+    generated_at: dt.datetime | None = None,
+    threshold: int | None = None,
+) -> Release:
+    """Build the page from the Parquet files in ``published_dir`` and write it atomically."""
+    if sources is None:
+        from orchestration.lib.contract import EVICTION_SOURCES
+
+        sources = EVICTION_SOURCES
+    tables = load_published(published_dir)
+    log = load_revisions(published_dir)
+    deliveries = sorted({d for t in tables.values() for d in t.deliveries})
+    years = reference_years(tables)
+    status = release_status(deliveries, years[1] if years else None, sources)
+    page = render_release(
+        tables,
+        log,
+        status,
+        generated_at=generated_at or dt.datetime.now(dt.UTC),
+        run_id=run_id,
+        threshold=threshold,
+    )
+    path = atomic.write_text_atomic(page, release_path(published_dir))
+    return Release(path, status, tuple(tables), len(charts.DIAGRAMS), 0 if log is None else log.height)
