@@ -12,6 +12,8 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
+from tests.support.archive_text import archive_text
+
 ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
 
 
@@ -34,7 +36,8 @@ class Findings:
 
 
 def _texts(path: Path):
-    """(text, frame) of a file: Parquet decoded with its metadata, SQLite dumped, the rest as text."""
+    """(text, frame) of a file: Parquet decoded with its metadata, SQLite dumped, zip archives (.xlsx)
+    unpacked, the rest as text."""
     if path.suffix == ".parquet":
         frame = pl.read_parquet(path)
         nested = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
@@ -46,6 +49,9 @@ def _texts(path: Path):
             tables = [r[0] for r in db.execute("select name from sqlite_master where type='table'")]
             dump = "\n".join(str(row) for t in tables for row in db.execute(f'select * from "{t}"'))
         return dump + "\n" + data.decode("utf-8", errors="replace"), None
+    archived = archive_text(path)
+    if archived is not None:
+        return archived, None
     return data.decode("utf-8", errors="replace"), None
 
 

@@ -1,5 +1,6 @@
 """No national id, name, birth date or pseudonym key anywhere the warehouse writes,
-outside ``quarantine/`` and ``restricted/``: Parquet (decoded), HTML, JSON, logs, and
+outside ``quarantine/`` and ``restricted/``: Parquet (decoded), zip archives such as .xlsx
+(unpacked), HTML, JSON, logs, and
 Dagster's event log and run metadata."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from orchestration.lib.pseudonym import DEVELOPMENT_KEY
+from tests.support.archive_text import archive_text
 from tests.support.people import birth_dates, landing_people
 
 ALLOWED = ("quarantine", "restricted")
@@ -31,6 +33,8 @@ def _texts(warehouse: Path):
                 tables = [r[0] for r in db.execute("select name from sqlite_master where type='table'")]
                 dump = "\n".join(str(row) for t in tables for row in db.execute(f'select * from "{t}"'))
             yield path, dump, None
+        elif (archived := archive_text(path)) is not None:  # an .xlsx: its text is compressed
+            yield path, archived, None
         else:
             yield path, path.read_bytes().decode("utf-8", errors="replace"), None
 

@@ -30,6 +30,7 @@ from orchestration.lib.notifications import (
     write_notification_lists,
 )
 from orchestration.settings import load_settings
+from tests.support.archive_text import archive_text
 from tests.support.landing import csv_bytes, write_delivery
 from tests.support.national_ids import synthetic_national_id
 
@@ -233,6 +234,18 @@ def test_xlsx_has_no_formula_a_filtered_frozen_header_and_widths_that_fit(tmp_pa
     assert widths[names.index("name") + 1] >= longest_name + 1  # with the neutralising apostrophe
     assert widths[names.index("event_date") + 1] >= len("01.03.2007")
     assert widths[names.index("priority") + 1] >= len("prioritet")
+
+
+def test_the_privacy_scans_read_inside_the_xlsx(tmp_path, lists):
+    """The scans of everything outside restricted/ unpack zip archives: the .xlsx's compressed
+    bytes hide its names and ids from a plain text scan, archive_text does not."""
+    write_lists(tmp_path, lists)
+    xlsx = tmp_path / FOLDER / "Årstad.xlsx"
+    raw = xlsx.read_bytes().decode("utf-8", errors="replace")
+    assert IDS[1] not in raw and "Øvrebø" not in raw
+    text = archive_text(xlsx)
+    assert IDS[1] in text and "Åse Ærlig Øvrebø" in text
+    assert archive_text(tmp_path / FOLDER / "Årstad.csv") is None
 
 
 def test_xlsx_is_built_without_any_temporary_file(monkeypatch, lists):
