@@ -25,6 +25,15 @@
   and changes at a gap (absent from a delivery) or after a different content in between.
   One window over the snapshot rows and one group by; the contents are compared as values
   (partition and group by treat nulls as equal, like "is not distinct from").
+
+  Incremental (the model is materialized incremental, delete+insert on version_id_name): the
+  versions closed before the latest delivery already built never change, so only the later
+  deliveries' rows are read, together with the current versions as rows of that delivery. Each
+  current version is carried on (its valid_from, its deliveries seen and its number kept) when the
+  next delivery holds it unchanged, and closed there otherwise; the rows emitted replace those of
+  the same version id. A full build is the same query starting from no history. The warehouse
+  runs it incrementally only when every new delivery is later than those built
+  (orchestration/lib/incremental.py).
 -#}
 {%- set keys = key_columns | join(', ') -%}
 {%- set contents = content_columns | join(', ') -%}
@@ -36,13 +45,89 @@ snapshot_rows as (
 
 ),
 
+built_versions as (
+
+    {%- if is_incremental() %}
+
+    select * from {{ this }}
+
+    {%- else %}
+
+    -- a full build starts from no history: this table's columns, no row
+    select
+        {{ keys }},
+        {{ contents }},
+        delivery_date as valid_from,
+        delivery_date as valid_to,
+        true as is_current,
+        delivery_date as last_seen_delivery_date,
+        1 as deliveries_seen
+    from snapshot_rows
+    where false
+
+    {%- endif %}
+
+),
+
+built_through as (
+
+    -- The latest delivery built: the current versions were in it, or (an empty delivery) the
+    -- versions it closed end on it. Null when nothing is built yet.
+    select max(coalesce(valid_to, last_seen_delivery_date)) as delivery_date
+    from built_versions
+
+),
+
 deliveries as (
 
     select
         delivery_date,
         row_number() over (order by delivery_date) as delivery_sequence,
         lead(delivery_date) over (order by delivery_date) as next_delivery_date
-    from ({{ snapshot_delivery_dates(relation, 'snapshot_rows') }}) as distinct_deliveries
+    from (
+        {{ snapshot_delivery_dates(relation, 'snapshot_rows') }}
+        union
+        select delivery_date from built_through where delivery_date is not null
+    ) as distinct_deliveries
+    where (select delivery_date from built_through) is null
+        or delivery_date >= (select delivery_date from built_through)
+
+),
+
+new_rows as (
+
+    select
+        {{ keys }},
+        {{ contents }},
+        delivery_date,
+        cast(null as date) as carried_valid_from,
+        0 as carried_deliveries_seen
+    from snapshot_rows
+    where (select delivery_date from built_through) is null
+        or delivery_date > (select delivery_date from built_through)
+
+),
+
+carried_rows as (
+
+    -- the current versions, as rows of the latest delivery built; only when a later one exists
+    select
+        {{ keys }},
+        {{ contents }},
+        last_seen_delivery_date as delivery_date,
+        valid_from as carried_valid_from,
+        deliveries_seen - 1 as carried_deliveries_seen
+    from built_versions
+    where is_current
+        and exists (select 1 from deliveries where delivery_date > (select delivery_date from built_through))
+
+),
+
+history_rows as (
+
+    select * from new_rows
+    union all
+    select * from carried_rows
 
 ),
 
@@ -51,15 +136,17 @@ islands as (
     select
         {{ keys }},
         {{ contents }},
-        snapshot_rows.delivery_date,
+        history_rows.delivery_date,
+        history_rows.carried_valid_from,
+        history_rows.carried_deliveries_seen,
         deliveries.delivery_sequence,
         deliveries.delivery_sequence - row_number() over (
             partition by {{ keys }}, {{ contents }}
             order by deliveries.delivery_sequence
         ) as island
-    from snapshot_rows
+    from history_rows
     inner join deliveries
-        on snapshot_rows.delivery_date = deliveries.delivery_date
+        on history_rows.delivery_date = deliveries.delivery_date
 
 ),
 
@@ -68,12 +155,24 @@ versions as (
     select
         {{ keys }},
         {{ contents }},
-        min(delivery_date) as valid_from,
+        coalesce(min(carried_valid_from), min(delivery_date)) as valid_from,
         max(delivery_sequence) as last_delivery_sequence,
         max(delivery_date) as last_seen_delivery_date,
-        count(*) as deliveries_seen
+        count(*) + sum(carried_deliveries_seen) as deliveries_seen
     from islands
     group by {{ keys }}, {{ contents }}, island
+
+),
+
+closed_versions as (
+
+    -- versions already closed before the latest delivery built: they keep their numbers
+    select
+        {{ keys }},
+        count(*) as closed_versions_count
+    from built_versions
+    where not is_current
+    group by {{ keys }}
 
 ),
 
@@ -85,7 +184,11 @@ final as (
         {%- for column in content_columns %}
         versions.{{ column }},
         {%- endfor %}
-        cast(row_number() over (partition by {{ keys }} order by versions.valid_from) as integer) as version_number,
+        cast(
+            coalesce(closed_versions.closed_versions_count, 0)
+            + row_number() over (partition by {{ keys }} order by versions.valid_from)
+            as integer
+        ) as version_number,
         versions.valid_from,
         deliveries.next_delivery_date as valid_to,
         deliveries.next_delivery_date is null as is_current,
@@ -95,6 +198,7 @@ final as (
     inner join deliveries
         -- the version ends at the table's next delivery after the last one that contained it
         on versions.last_delivery_sequence = deliveries.delivery_sequence
+    left join closed_versions using ({{ keys }})
 
 )
 

@@ -21,7 +21,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from orchestration.defs.resources import WarehouseResource, preview_markdown
 from orchestration.defs.specs import OWNER
-from orchestration.lib import console
+from orchestration.lib import console, incremental
 from orchestration.lib.dbt_manifest import ManifestMissing, dbt_executable, load_manifest, manifest_path
 from orchestration.lib.ingest import loaded_deliveries
 from orchestration.lib.locking import DATABASE_LOCK, warehouse_lock
@@ -113,14 +113,27 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             # since the last parse, and a new folder per run would pile up in the project.
             # The file log at debug level would hold every SQL statement of every node.
             target = settings.paths.dbt_target_dir
+            # The incremental models may merge in only the new deliveries when what they hold is
+            # still true; the warehouse decides (orchestration/lib/incremental.py), not an operator.
+            basis = incremental.build_basis(settings)
+            previous = incremental.read_basis(settings.state_dir) if settings.database_path.exists() else None
+            decision = incremental.decide(previous, basis)
+            context.log.info(f"dbt build, {decision}")
+            # A build that fails or stops half-way leaves no record: the next one rebuilds in full.
+            incremental.forget_basis(settings.state_dir)
+            arguments = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"]
             with _dbt_console(target) as quiet:
                 events = dbt.cli(
-                    ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"],
+                    arguments + (["--full-refresh"] if decision.full_refresh else []),
                     context=context,
                     target_path=target,
                 ).stream()
                 try:
                     yield from _with_table_metadata(events, settings)
+                    # dbt exited 0 (the stream raises otherwise). A selection of models (a subset
+                    # run from the UI) builds only some tables: it is no basis for the next build.
+                    if not context.is_subset:
+                        incremental.record_basis(settings.state_dir, basis)
                 finally:
                     if quiet and (target / "run_results.json").exists():
                         summary, problems = console.dbt_summary(target / "run_results.json")

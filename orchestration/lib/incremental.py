@@ -1,0 +1,151 @@
+"""Whether ``dbt build`` may run incrementally, or must rebuild everything (``--full-refresh``).
+
+The incremental models (the snapshot histories ``int_*_historized`` and the running arrears
+``int_tenancy_arrears_accumulated``) merge in only the rows of deliveries later than the ones they
+already hold. That is correct only when what they hold is still true: every delivery they were built
+from is still in the raw layer unchanged, the pseudonym key, the dbt project and the settings are
+the same, and the new deliveries come after every delivery already built (a history is extended
+at its end, never in its middle). The warehouse itself checks this before each build, against a
+record of what the last successful build was built from (``state/dbt_build_basis.json``, written
+atomically after the build):
+
+- per source, every delivery date in the raw layer with a fingerprint of its files (size and
+  modification time of each raw Parquet file and the ingest log's record of the delivery, which
+  holds the delivered files' SHA-256 and the run that loaded it: a reload changes it);
+- the pseudonym key, as a hash of its hash (the key itself is never written);
+- a hash of the dbt project's models, macros, seeds, tests and project files, and of the
+  versions of dbt and DuckDB;
+- the settings that change what dbt builds (the landing zone).
+
+Anything else than "the same, plus deliveries later than every one already built" (a reload of an
+older delivery, a delivery removed or refused after being built, a new delivery dated before the
+latest built one, a key rotation, a code or setting change, no record, a failed or partial previous
+build) gives a full rebuild. No Dagster here: the dbt asset calls :func:`decide`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestration.settings import DBT_PROJECT_DIR, Settings
+
+RECORD_NAME = "dbt_build_basis.json"
+# What dbt builds from in the project folder (its target/, logs/ are outputs).
+DBT_CODE_PARTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
+DBT_CODE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
+# Versions of what runs the SQL: an upgrade may change results, so it rebuilds.
+ENGINE_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
+
+
+@dataclass(frozen=True)
+class Decision:
+    full_refresh: bool
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{'full rebuild' if self.full_refresh else 'incremental'}: {self.reason}"
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def dbt_code_digest(project_dir: Path = DBT_PROJECT_DIR) -> str:
+    digest = hashlib.sha256()
+    for part in DBT_CODE_PARTS:
+        root = project_dir / part
+        paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in paths:
+            if path.suffix in DBT_CODE_SUFFIXES:
+                digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for package in ENGINE_PACKAGES:
+        digest.update(f"{package}=={importlib.metadata.version(package)}\0".encode())
+    return digest.hexdigest()
+
+
+def raw_deliveries(settings: Settings) -> dict[str, dict[str, str]]:
+    """Per source, every delivery date in the raw layer and a fingerprint of what dbt reads of it."""
+    from orchestration.lib.contract import SOURCES
+    from orchestration.lib.ingest import IngestLog, ingest_log_path
+
+    deliveries: dict[str, dict[str, str]] = {}
+    for source in SOURCES:
+        files: dict[str, list[str]] = {}
+        # raw/<source>/<file stem>/<YYYY-MM-DD>.parquet; _schema.parquet is no delivery.
+        for path in sorted((settings.raw_dir / source).glob("*/[0-9]*.parquet")):
+            stat = path.stat()
+            files.setdefault(path.stem, []).append(f"{path.parent.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        log = IngestLog(ingest_log_path(settings.warehouse_dir, source))
+        deliveries[source] = {
+            date: _sha256(json.dumps([stamps, log.loaded(source, date)], sort_keys=True, default=str))
+            for date, stamps in sorted(files.items())
+        }
+    return deliveries
+
+
+def build_basis(settings: Settings) -> dict[str, object]:
+    """What a build of the warehouse's dbt tables from its current raw layer depends on."""
+    return {
+        "deliveries": raw_deliveries(settings),
+        "pseudonym_key": _sha256(_sha256(settings.pseudonym_key)),
+        "dbt_code": dbt_code_digest(),
+        "settings": _sha256(json.dumps({"landing_dir": str(settings.landing_dir)}, sort_keys=True)),
+    }
+
+
+def decide(previous: dict | None, current: dict) -> Decision:
+    """Incremental only when ``current`` is ``previous`` plus deliveries later than all built ones."""
+    if previous is None:
+        return Decision(True, "no record of a complete earlier build")
+    if previous.get("pseudonym_key") != current["pseudonym_key"]:
+        return Decision(True, "the pseudonym key changed")
+    if previous.get("dbt_code") != current["dbt_code"]:
+        return Decision(True, "the dbt project (models, macros, seeds or dbt's version) changed")
+    if previous.get("settings") != current["settings"]:
+        return Decision(True, "a setting changed")
+    built_sources: dict = previous.get("deliveries") or {}
+    new: list[str] = []
+    for source in sorted(set(built_sources) | set(current["deliveries"])):
+        built = built_sources.get(source, {})
+        now = current["deliveries"].get(source, {})
+        for date in sorted(built):
+            if date not in now:
+                return Decision(True, f"{source} {date} was built and is no longer in the raw layer")
+            if now[date] != built[date]:
+                return Decision(True, f"{source} {date} was reloaded")
+        latest_built = max(built, default=None)
+        for date in sorted(set(now) - set(built)):
+            if latest_built is not None and date < latest_built:
+                return Decision(True, f"{source} {date} is older than the latest built delivery {latest_built}")
+            new.append(f"{source} {date}")
+    if not new:
+        return Decision(False, "no new delivery")
+    return Decision(False, f"{len(new)} new deliver{'y' if len(new) == 1 else 'ies'} ({', '.join(new)})")
+
+
+def record_path(state_dir: Path) -> Path:
+    return state_dir / RECORD_NAME
+
+
+def read_basis(state_dir: Path) -> dict | None:
+    """The basis of the last complete build, or None (none recorded, or unreadable)."""
+    try:
+        record = json.loads(record_path(state_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("deliveries"), dict) else None
+
+
+def record_basis(state_dir: Path, basis: dict) -> None:
+    from orchestration.lib.atomic import write_text_atomic
+
+    write_text_atomic(json.dumps(basis, indent=1, sort_keys=True), record_path(state_dir))
+
+
+def forget_basis(state_dir: Path) -> None:
+    """Before a build: one that fails or stops half-way leaves no record, so the next one is full."""
+    record_path(state_dir).unlink(missing_ok=True)
