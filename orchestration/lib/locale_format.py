@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent, get_minus_sign_symbol
+from babel.numbers import format_decimal, format_percent, get_minus_sign_symbol, get_plus_sign_symbol
 
 LANGUAGES = ("nb", "en")
 _BABEL_LOCALES = {"nb": "nb_NO", "en": "en_GB"}
@@ -73,8 +73,16 @@ def _with_locale_minus(text: str, locale: Locale) -> str:
     return get_minus_sign_symbol(locale) + text[1:] if text.startswith("-") else text
 
 
-def number(value: Number | None, language: str = "nb", decimals: int | None = None, *, missing: str = "") -> str:
-    """A number for reading: ``1 234,5`` (nb), ``1,234.5`` (en), ``−3`` with the locale's minus.
+def _with_plus(text: str, exact: Decimal, locale: Locale, signed: bool) -> str:
+    # A change is written with its sign either way (+12, −3); zero (after rounding) has none.
+    return get_plus_sign_symbol(locale) + text if signed and exact > 0 else text
+
+
+def number(
+    value: Number | None, language: str = "nb", decimals: int | None = None, *, missing: str = "", signed: bool = False
+) -> str:
+    """A number for reading: ``1 234,5`` (nb), ``1,234.5`` (en), ``−3`` with the locale's minus;
+    ``signed`` writes a positive value with the locale's plus sign (a change: ``+12``).
 
     ``decimals=None`` keeps up to three decimals (trailing zeros dropped); an int gives exactly
     that many decimals.
@@ -83,7 +91,8 @@ def number(value: Number | None, language: str = "nb", decimals: int | None = No
         return missing
     locale = _locale(language)
     exact = _decimal(value, 3 if decimals is None else decimals)
-    return _with_locale_minus(format_decimal(exact, _pattern(decimals), locale=locale), locale)
+    text = _with_locale_minus(format_decimal(exact, _pattern(decimals), locale=locale), locale)
+    return _with_plus(text, exact, locale, signed)
 
 
 def amount(value: Number | None, language: str = "nb", *, missing: str = "") -> str:
@@ -91,14 +100,18 @@ def amount(value: Number | None, language: str = "nb", *, missing: str = "") -> 
     return number(value, language, 2, missing=missing)
 
 
-def percent(value: Number | None, language: str = "nb", decimals: int = 1, *, missing: str = "") -> str:
-    """A percentage given on the warehouse's 0–100 scale (``26.4`` → ``26,4 %`` in nb, ``26.4%`` in en)."""
+def percent(
+    value: Number | None, language: str = "nb", decimals: int = 1, *, missing: str = "", signed: bool = False
+) -> str:
+    """A percentage given on the warehouse's 0–100 scale (``26.4`` → ``26,4 %`` in nb, ``26.4%`` in en);
+    ``signed`` as in :func:`number` (``+108,2 %``)."""
     if value is None:
         return missing
     locale = _locale(language)
     exact = _decimal(_decimal(value, None) / 100, decimals + 2)
     pattern = locale.percent_formats[None].pattern.replace("#,##0", _pattern(decimals))
-    return _with_locale_minus(format_percent(exact, pattern, locale=locale), locale)
+    text = _with_locale_minus(format_percent(exact, pattern, locale=locale), locale)
+    return _with_plus(text, exact, locale, signed)
 
 
 def long_date(value: dt.date | None, language: str = "nb", *, missing: str = "") -> str:
