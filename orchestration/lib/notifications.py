@@ -85,43 +85,50 @@ def neutralise(text: str | None) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def _csv_cell(dtype: pl.DataType) -> Callable[[object], str]:
-    """How a value of the column's type is written in a CSV cell, as the Norwegian locale reads it.
-
-    Only text is neutralised: numbers and dates are written here from typed values (digits,
-    a decimal comma, an ASCII minus), so they cannot hold a formula; an apostrophe before a
-    negative amount would turn it into text that no longer sums.
-    """
+def _kind(dtype: pl.DataType) -> str:
+    """What a list column holds, from its type: the one place that decides how the CSV and the
+    .xlsx write it. A float is an amount in kroner (the lists have no other)."""
     if dtype == pl.Boolean:
-        return lambda v: locale_format.yes_no(v, LANGUAGE)
+        return "yes_no"
     if dtype.is_float() or dtype.is_decimal():
-        return lambda v: locale_format.list_amount(v, LANGUAGE)
+        return "amount"
     if dtype.is_integer():
-        return lambda v: "" if v is None else str(v)
+        return "whole_number"
     if dtype in (pl.Date, pl.Datetime):
-        return lambda v: locale_format.short_date(v, LANGUAGE)
-    return lambda v: neutralise(None if v is None else str(v))
+        return "date"
+    return "text"
+
+
+# Only text is neutralised: numbers and dates are written from typed values (digits, a decimal
+# comma, an ASCII minus) and cannot hold a formula; an apostrophe before a negative amount would
+# turn it into text that no longer sums.
+_CSV_CELL: dict[str, Callable[[object], str]] = {
+    "yes_no": lambda v: locale_format.yes_no(v, LANGUAGE),
+    "amount": lambda v: locale_format.list_amount(v, LANGUAGE),
+    "whole_number": lambda v: "" if v is None else str(v),
+    "date": lambda v: locale_format.short_date(v, LANGUAGE),
+    "text": lambda v: neutralise(None if v is None else str(v)),
+}
 
 
 def to_csv(frame: pl.DataFrame) -> str:
-    """The list as CSV: UTF-8 with a byte-order mark, ``;``, CRLF, a header row, Norwegian forms."""
+    """The list as CSV: UTF-8 with a byte-order mark, ``;``, CRLF, a header row, cells as a
+    spreadsheet in the Norwegian locale reads them (``ja``/``nei``, ``-1234,50``, ``31.12.2007``)."""
     buffer = io.StringIO()
     buffer.write(BYTE_ORDER_MARK)
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(neutralise(c) for c in frame.columns)
-    cells = [_csv_cell(dtype) for dtype in frame.dtypes]
+    cells = [_CSV_CELL[_kind(dtype)] for dtype in frame.dtypes]
     for row in frame.iter_rows():
         writer.writerow([cell(v) for cell, v in zip(cells, row, strict=True)])
     return buffer.getvalue()
 
 
-def _displayed(dtype: pl.DataType, value: object) -> str:
-    """The text a spreadsheet shows for a cell of the .xlsx: what its width must fit."""
-    if value is None:
-        return ""
-    if dtype.is_float() or dtype.is_decimal():
-        return locale_format.amount(value, LANGUAGE)
-    return _csv_cell(dtype)(value)
+def _displayed(kind: str, value: object) -> str:
+    """The text a spreadsheet shows for a cell of the .xlsx: what its column's width must fit."""
+    if kind == "amount" and value is not None:
+        return locale_format.amount(value, LANGUAGE)  # with group separators
+    return _CSV_CELL[kind](value)
 
 
 def to_xlsx(frame: pl.DataFrame, sheet_name: str) -> bytes:
@@ -148,30 +155,27 @@ def to_xlsx(frame: pl.DataFrame, sheet_name: str) -> bytes:
         },
     )
     header = workbook.add_format({"bold": True, "bottom": 1})
-    formats = {
+    number_formats = {
         "amount": workbook.add_format({"num_format": _AMOUNT_FORMAT}),
-        "integer": workbook.add_format({"num_format": "0"}),
+        "whole_number": workbook.add_format({"num_format": "0"}),
         "date": workbook.add_format({"num_format": _DATE_FORMAT}),
     }
     sheet = workbook.add_worksheet(_SHEET_NAME_FORBIDDEN.sub("_", sheet_name)[:31] or "liste")
     for column, name in enumerate(frame.columns):
         sheet.write_string(0, column, neutralise(name), header)
     for column, (name, dtype) in enumerate(frame.schema.items()):
+        kind = _kind(dtype)
         values = frame[name].to_list()
         for row, value in enumerate(values, start=1):
             if value is None:
-                continue
-            if dtype.is_float() or dtype.is_decimal():
-                sheet.write_number(row, column, float(value), formats["amount"])
-            elif dtype.is_integer():
-                sheet.write_number(row, column, value, formats["integer"])
-            elif dtype in (pl.Date, pl.Datetime):
-                sheet.write_datetime(row, column, value, formats["date"])
-            elif dtype == pl.Boolean:
-                sheet.write_string(row, column, locale_format.yes_no(value, LANGUAGE))
+                continue  # an empty cell
+            if kind in ("amount", "whole_number"):
+                sheet.write_number(row, column, float(value), number_formats[kind])
+            elif kind == "date":
+                sheet.write_datetime(row, column, value, number_formats[kind])
             else:
-                sheet.write_string(row, column, neutralise(str(value)))
-        width = max([len(name), *(len(_displayed(dtype, v)) for v in values)])
+                sheet.write_string(row, column, _CSV_CELL[kind](value))
+        width = max([len(name), *(len(_displayed(kind, v)) for v in values)])
         sheet.set_column(column, column, min(width + 2, _MAX_COLUMN_WIDTH))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(frame.height, 1), max(frame.width - 1, 0))
