@@ -9,7 +9,9 @@ import datetime as dt
 import io
 import os
 import re
+import shutil
 import stat
+import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
@@ -297,6 +299,33 @@ def test_csv_round_trip_in_the_norwegian_form(lists):
         )  # fmt: skip
         expected = frame.with_columns(pl.col("navn").str.strip_prefix("'"))
         assert back.equals(expected), (back, expected)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_spreadsheet_in_the_norwegian_locale_reads_numbers_dates_and_letters(tmp_path, lists):
+    """LibreOffice, headless, imports the CSV as a Norwegian (bokmål, 1044) spreadsheet and opens
+    the .xlsx; both become .ods, read back: amounts sum, dates sort, æøå intact, priority first.
+    Its profile and temporary files stay in the test's folder."""
+    write_lists(tmp_path / "restricted", lists)
+    folder = tmp_path / "restricted" / FOLDER
+    out = tmp_path / "restricted" / "opened"
+    env = {**os.environ, "TMPDIR": str(tmp_path), "HOME": str(tmp_path)}
+    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
+    for source, import_filter in ((folder / "Årstad.csv", ["--infilter=CSV:59,34,76,1,,1044"]), (folder / "Årstad.xlsx", [])):
+        subprocess.run(
+            ["soffice", profile, "--headless", *import_filter, "--convert-to", "ods", "--outdir",
+             str(out / source.suffix[1:]), str(source)],
+            env=env, check=True, capture_output=True, timeout=180,
+        )  # fmt: skip
+        sheet = pl.read_excel(out / source.suffix[1:] / "Årstad.ods", engine="calamine")
+        assert sheet["beløp (kr)"].dtype == pl.Float64 and sheet["beløp (kr)"].sum() == 9000.5 + 4000 + 1200
+        assert sheet["dato"].dtype == pl.Date and sheet["dato"][0] == dt.date(2007, 3, 1)
+        assert sheet["navn"].to_list() == ["Åse Ærlig Øvrebø", "Ola Nordmann", "'=HYPERLINK(\"x\";\"klikk\")"]
+        assert sheet["prioritet"].to_list() == ["ja", "nei", "nei"] and sheet["bydel"][0] == "Årstad"
+        # The .xlsx keeps the national id as text; from the CSV a spreadsheet reads it as a number
+        # (README: open the .xlsx, or import that column as text).
+        ids = sheet["fødselsnummer"].cast(pl.String).to_list()
+        assert ids[0] == (IDS[1] if source.suffix == ".xlsx" else IDS[1].lstrip("0"))
 
 
 def test_every_word_on_the_lists_is_norwegian(lists):
