@@ -70,7 +70,7 @@ def refresh_fingerprint(settings: Settings) -> dict[str, object]:
 
 
 def record_path(settings: Settings) -> Path:
-    return settings.state_dir / "last_refresh.json"
+    return settings.paths.last_refresh_record
 
 
 def unchanged_since_last_refresh(settings: Settings, fingerprint: dict[str, object]) -> dict | None:

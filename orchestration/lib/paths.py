@@ -151,6 +151,11 @@ class WarehousePaths:
         return self.state_dir / "dbt_target"
 
     @property
+    def last_refresh_record(self) -> Path:
+        """What the last successful refresh was built from (``fingerprint``: nothing new, nothing rebuilt)."""
+        return self.state_dir / "last_refresh.json"
+
+    @property
     def publishing_baseline_dir(self) -> Path:
         return self.state_dir / "publishing-baseline"
 

@@ -233,7 +233,7 @@ def revisions_before_publishing(
     revised_at = revised_at or dt.datetime.now(dt.UTC)
     found = [empty_log()]
     for name, table in tables.items():
-        old, previous_run_id = read_published((baseline_dir or published_dir) / f"{name}.parquet")
+        old, previous_run_id = read_published(table_file(baseline_dir or published_dir, name))
         found.append(
             compare(
                 name, old, table, row_keys[name], run_id=run_id, revised_at=revised_at,

@@ -14,6 +14,7 @@ from orchestration.defs.specs import asset_spec, warehouse_asset
 from orchestration.lib import publish
 from orchestration.lib.dbt_manifest import models_in_schema
 from orchestration.lib.ingest import loaded_deliveries
+from orchestration.lib.paths import table_file
 
 # published.md, "curated/": the tables analysts rely on.
 CURATED_TABLES = ("households", "petitions", "case_outcomes", "project_expenses", "forced_sale_cases", "co_op_arrears")
@@ -92,6 +93,8 @@ def build_published_asset() -> dg.AssetsDefinition:
 
     @dg.multi_asset(name="publish_statistics", specs=specs)
     def _publish_statistics(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        from orchestration.lib.revisions import log_path
+
         settings = warehouse.settings()
         deliveries = loaded_deliveries(settings.warehouse_dir)
         tables = publish.read_relations(settings.database_path, "published", names)
@@ -117,7 +120,7 @@ def build_published_asset() -> dg.AssetsDefinition:
                 "dagster/row_count": published.log_rows,
                 "revisions_this_run": revised.height,
                 "tables_revised": sorted(set(revised["table"].to_list())),
-                "path": dg.MetadataValue.path(str(settings.published_dir / "revisions.parquet")),
+                "path": dg.MetadataValue.path(str(log_path(settings.published_dir))),
             },
         )
 
@@ -153,7 +156,7 @@ def notification_lists(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     if not settings.write_restricted:
         context.log.info("EVICTIONS_WRITE_RESTRICTED is not 1: no identified lists written")
         return dg.MaterializeResult(metadata={"written": False})
-    households = pl.read_parquet(settings.curated_dir / "households.parquet")
+    households = pl.read_parquet(table_file(settings.curated_dir, "households"))
     lists = write_notification_lists(settings, households) or {}
     return _lists_written(lists, settings.restricted_dir / FOLDER)
 
