@@ -290,10 +290,12 @@ def row_spec(zone: Zone, row):
     return next(f.spec for ds in zone.deliveries.values() for d in ds for f in d.files.values() if row in f.rows)
 
 
+@pytest.mark.process
 def test_a_generated_zone_refreshes_and_publishes(default_zone):
     check_refreshed(default_zone)
 
 
+@pytest.mark.process
 def test_a_refused_delivery_fails_the_refresh_and_changes_nothing(default_zone, tmp_path):
     """A third boei delivery whose checksum does not match: the refresh fails naming it, and
     every file of the warehouse (raw, quarantine, curated, published, the release page, quality)
@@ -338,7 +340,7 @@ def test_a_refused_delivery_fails_the_refresh_and_changes_nothing(default_zone, 
         assert all("checksum does not match" in r for r in fresh["reason"])
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_another_generated_zone_refreshes_and_publishes(tmp_path, dbt_manifest):
     """Another shape of zone, with the shapes that once broke dbt: every check of the default zone."""
     run = refreshed(tmp_path, SLOW_SHAPE)

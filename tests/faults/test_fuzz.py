@@ -1,7 +1,8 @@
 """Property-based fuzzing: the parsers, and whole delivery files mutated byte by byte.
 
 Example counts are modest so the suite stays fast; ``EVICTIONS_FUZZ_EXAMPLES=<n>`` raises
-them for a longer local run. Examples are derandomised (the same every run, so CI is
+them for a longer local run. The whole-file mutations ingest a delivery per example and are
+``slow`` (left out of ``pytest -m "not slow"``). Examples are derandomised (the same every run, so CI is
 stable); the targeted alphabets make them cover separators, quotes, line ends and
 multi-byte characters anyway.
 """
@@ -17,6 +18,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -152,6 +154,7 @@ def _sender_row_count(data: bytes, how: int) -> int:
     return max(0, len(lines) - 1 + (how - 1))  # how = 0, 1, 2: one fewer, exact, one more
 
 
+@pytest.mark.slow  # a whole ingest per example
 @fuzz_settings(150)
 @given(st.sampled_from(FILES), st.lists(mutation, min_size=1, max_size=4), st.sampled_from([1, 1, 1, 0, 2]))
 def test_mutated_csv_is_refused_or_balanced(file, mutations, how):
@@ -175,6 +178,7 @@ WORKBOOK = _workbook_members()
 XML_INSERTS = [b"<", b">", b'"', b"&", b"<row>", b"</row>", b'<c r="A9" t="s"><v>99</v></c>', b"<v>", b"]]>", b"\x00", b"\xff"]
 
 
+@pytest.mark.slow  # a whole ingest per example
 @fuzz_settings(80)
 @given(
     st.sampled_from(sorted(WORKBOOK)),

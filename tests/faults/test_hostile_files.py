@@ -64,11 +64,15 @@ def _tenancies(*rows: list[str]) -> list[list[str]]:
 
 
 CASES: dict[str, Callable[[Path], Expect]] = {}
+# Cases that write and ingest tens of megabytes: left out of the fast subset (`-m "not slow"`).
+SLOW_CASES: set[str] = set()
 
 
-def case(name: str):
+def case(name: str, slow: bool = False):
     def register(build: Callable[[Path], Expect]):
         CASES[name] = build
+        if slow:
+            SLOW_CASES.add(name)
         return build
 
     return register
@@ -178,7 +182,7 @@ def _(landing):
 # ---- Enormous fields -------------------------------------------------------------------
 
 
-@case("a 50 MB field")
+@case("a 50 MB field", slow=True)
 def _(landing):
     rows = _tenancies()
     rows[0][3] = "Ø" * (50 * 1024 * 1024)  # a 50 MB name: dropped at ingestion like every name
@@ -186,7 +190,7 @@ def _(landing):
     return Expect("boei", "loaded", loaded=2, quarantined=0)
 
 
-@case("a 50 MB amount is quarantined with its value")
+@case("a 50 MB amount is quarantined with its value", slow=True)
 def _(landing):
     rows = _tenancies()
     rows[1][8] = "9" * (50 * 1024 * 1024)
@@ -297,7 +301,7 @@ def lying_workbook(folder: Path, megabytes: int) -> bytes:
     return bytes(data)
 
 
-@case("a zip bomb that lies about its size")
+@case("a zip bomb that lies about its size", slow=True)
 def _(landing):
     folder = landing / "namsfogd" / DATE
     data = lying_workbook(folder, 600)
@@ -533,7 +537,7 @@ def _(landing):
     return Expect("boei", "loaded", loaded=1, quarantined=1)
 
 
-@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW_CASES else n for n in CASES])
 def test_hostile_file(tmp_path, name):
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
     expect = CASES[name](landing)

@@ -17,6 +17,8 @@ from orchestration.settings import BUNDLED_SAMPLE_DIR
 from tests.integration.conftest import run_refresh
 from tests.support.sample_contract_reader import forced_sale_figures
 
+pytestmark = pytest.mark.process  # two refreshes of a copied sample
+
 EARLY = ("2006-06-30", "2006-12-31")
 KEY = {"EVICTIONS_PSEUDONYM_KEY": "a-test-key-for-a-copied-landing-zone-0123456789"}
 FORCED_SALE_TABLES = ("forced_sales_by_year", "forced_sale_notice_coverage", "co_op_arrears_by_stage")
