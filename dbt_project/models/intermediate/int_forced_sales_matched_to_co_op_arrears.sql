@@ -107,7 +107,8 @@ matches as (
 
 ),
 
--- a co-operative petition the bailiff never received: an arrears case petitioned (or sold by force)
+-- the arrears cases that are a co-operative's petition (petitioned or sold by force); one that no
+-- bailiff case matches is a petition the bailiff never received (cooperative_only)
 petitioned_co_op_cases as (
 
     select * from co_op_cases
