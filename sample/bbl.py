@@ -13,9 +13,9 @@ from sample.forced_sales import (
     BBL_COLUMNS,
     BBL_DELIVERY_DATES,
     BBL_HISTORY_FROM,
+    MAX_MONTHS_UNPAID,
     CoOpCase,
     ForcedSaleWorld,
-    MAX_MONTHS_UNPAID,
 )
 from sample.shared import Progress
 

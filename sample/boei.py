@@ -9,15 +9,22 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from sample.files import _FileWriter, _amount_comma, _csv_bytes, _delivery_dir, _dmy, _write_bytes, _write_manifest
+from sample.files import (
+    _csv_bytes,
+    _delivery_dir,
+    _dmy,
+    _FileWriter,
+    _write_bytes,
+    _write_manifest,
+    amount_comma,
+)
 from sample.shared import (
     AGREEMENT,
     AVSKREVET,
     BILAG_DIGITS,
-    CREDITED,
     CREDIT_NOTE_DAY,
     CREDIT_NOTE_SHARE,
-    D,
+    CREDITED,
     DELIVERY_DATES,
     HUSLEIE,
     INNBETALING,
@@ -34,12 +41,13 @@ from sample.shared import (
     PAY_DAYS,
     PERIOD_END,
     POSTING_TYPES,
-    Progress,
     REDELIVERY_DAYS,
     RENT_DAY,
     TENANCY_COLUMNS,
     WRITE_OFF_AFTER_DAYS,
     WRITTEN_OFF,
+    D,
+    Progress,
     _after,
     _days,
     _first_day,
@@ -47,7 +55,7 @@ from sample.shared import (
     _months,
     _rng,
 )
-from sample.world import World, _DISTRICT_TEXT, _amount_styles
+from sample.world import _DISTRICT_TEXT, World, _amount_styles
 
 
 def _tenancies_csv(world: World, day: np.datetime64) -> tuple[bytes, int]:
@@ -71,7 +79,7 @@ def _tenancies_csv(world: World, day: np.datetime64) -> tuple[bytes, int]:
     ).sort("leieforhold_id")
     frame = frame.select(
         pl.col("leieforhold_id", "bolig_id", "fodselsnummer", "navn", "bydel", "boligtype", "antall_personer", "antall_barn"),
-        _amount_comma(pl.col("husleie"), pl.col("style")).alias("husleie"),
+        amount_comma(pl.col("husleie"), pl.col("style")).alias("husleie"),
         _dmy(pl.col("fra_dato")).alias("fra_dato"),
         _dmy(pl.col("til_dato")).alias("til_dato"),
     ).select(TENANCY_COLUMNS)
@@ -203,7 +211,7 @@ def _write_ledger(world: World, scale: int, folders: list[Path], progress: Progr
             pl.col("tenancy").alias("leieforhold_id"),
             _dmy(pl.col("day")).alias("bokfort_dato"),
             pl.col("kind").replace_strict(dict(enumerate(POSTING_TYPES)), return_dtype=pl.String).alias("posttype"),
-            _amount_comma(pl.col("amount"), pl.col("style")).alias("belop"),
+            amount_comma(pl.col("amount"), pl.col("style")).alias("belop"),
         ).select(LEDGER_COLUMNS)
         next_bilag += count
         delivery = np.searchsorted(cut_offs, day, side="left")

@@ -11,7 +11,17 @@ from typing import BinaryIO
 import numpy as np
 import polars as pl
 
-from sample.shared import KR_NBSPS, KR_PARENTHESES, KR_SPACES, LINE_END, MANIFEST_NAME, NBSP, PLAIN, SPACES, UTF8_BOM
+from sample.shared import (
+    KR_NBSPS,
+    KR_PARENTHESES,
+    KR_SPACES,
+    LINE_END,
+    MANIFEST_NAME,
+    NBSP,
+    PLAIN,
+    SPACES,
+    UTF8_BOM,
+)
 
 # --------------------------------------------------------------------------------------
 # Formatting (polars expressions, so big files are formatted in one vectorised pass)
@@ -32,8 +42,10 @@ def _grouped(kroner: pl.Expr, separator: str) -> pl.Expr:
     )
 
 
-def _amount_comma(ore: pl.Expr, style: pl.Expr) -> pl.Expr:
-    """Decimal-comma amount in one of the styles sources.md allows for cp1252 files."""
+def amount_comma(ore: pl.Expr, style: pl.Expr) -> pl.Expr:
+    """Decimal-comma amount in one of the styles sources.md allows for cp1252 files (``style`` is
+    one of ``sample.shared.PLAIN`` ... ``KR_PARENTHESES``); the benchmark's monthly delivery
+    writes its amounts with it too."""
     absolute = ore.abs()
     kroner = absolute // 100
     cents = (absolute % 100).cast(pl.String).str.zfill(2)

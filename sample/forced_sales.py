@@ -11,9 +11,9 @@ import numpy as np
 
 from sample.shared import (
     BAILIFF_RECEIPT_DAYS,
-    D,
     SHARE_OF_TEXT_DATES_IN_XLSX,
     YEARS,
+    D,
     _names,
     _random_adults,
     _rng,

@@ -7,9 +7,23 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from sample.files import _amount_plain, _csv_bytes, _delivery_dir, _iso, _text, _write_bytes, _write_manifest
-from sample.shared import COLLECTOR_STATUS, DELIVERY_DATES, NOTIFICATION_COLUMNS, PETITION_COLUMNS, Progress
-from sample.world import World, _DISTRICT_TEXT, _sequence_ids
+from sample.files import (
+    _amount_plain,
+    _csv_bytes,
+    _delivery_dir,
+    _iso,
+    _text,
+    _write_bytes,
+    _write_manifest,
+)
+from sample.shared import (
+    COLLECTOR_STATUS,
+    DELIVERY_DATES,
+    NOTIFICATION_COLUMNS,
+    PETITION_COLUMNS,
+    Progress,
+)
+from sample.world import _DISTRICT_TEXT, World, _sequence_ids
 
 
 def _petitions_csv(world: World, day: np.datetime64) -> tuple[bytes, int]:

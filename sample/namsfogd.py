@@ -12,9 +12,9 @@ import xlsxwriter
 
 from sample.files import _delivery_dir, _sha256_of_file, _write_manifest
 from sample.forced_sales import (
-    FORCED_SALES_FIRST_DELIVERY,
     FORCED_SALE_COLUMNS,
     FORCED_SALE_SHEET,
+    FORCED_SALES_FIRST_DELIVERY,
     ForcedSaleWorld,
     _pydate,
 )
@@ -22,10 +22,10 @@ from sample.shared import (
     BAILIFF_COLUMNS,
     BAILIFF_OUTCOME,
     BAILIFF_SHEET,
-    D,
     DELIVERY_DATES,
     HEARING_SET_AFTER_DAYS,
     NOT_A_DATE,
+    D,
     Progress,
     _days,
 )

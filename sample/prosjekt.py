@@ -7,9 +7,17 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from sample.files import _amount_plain, _csv_bytes, _delivery_dir, _dmy, _text, _write_bytes, _write_manifest
+from sample.files import (
+    _amount_plain,
+    _csv_bytes,
+    _delivery_dir,
+    _dmy,
+    _text,
+    _write_bytes,
+    _write_manifest,
+)
 from sample.shared import ACTIONS, DELIVERY_DATES, NOT_A_DATE, PROJECT_COLUMNS, Progress
-from sample.world import World, _DISTRICT_TEXT, _sequence_ids
+from sample.world import _DISTRICT_TEXT, World, _sequence_ids
 
 
 def _project_csv(world: World, case_ids: np.ndarray, day: np.datetime64) -> tuple[bytes, int]:

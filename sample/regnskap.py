@@ -6,8 +6,23 @@ from pathlib import Path
 
 import polars as pl
 
-from sample.files import _amount_comma, _csv_bytes, _delivery_dir, _write_bytes, _write_manifest
-from sample.shared import ACCOUNTS_DELIVERY_DATE, ACCOUNT_COLUMNS, KR_NBSPS, KR_SPACES, NBSPS, PLAIN, Progress, SPACES
+from sample.files import (
+    _csv_bytes,
+    _delivery_dir,
+    _write_bytes,
+    _write_manifest,
+    amount_comma,
+)
+from sample.shared import (
+    ACCOUNT_COLUMNS,
+    ACCOUNTS_DELIVERY_DATE,
+    KR_NBSPS,
+    KR_SPACES,
+    NBSPS,
+    PLAIN,
+    SPACES,
+    Progress,
+)
 
 # Chapter 6 of the report: (account, text, amount in øre, style). Every amount is
 # positive, for income and expense alike (sources.md); codes 17xxxx are income.
@@ -48,7 +63,7 @@ def _write_regnskap(landing_dir: Path, progress: Progress) -> None:
             "ore": [line[2] for line in ACCOUNT_LINES],
             "style": [line[3] for line in ACCOUNT_LINES],
         }
-    ).select("art", "tekst", _amount_comma(pl.col("ore"), pl.col("style")).alias("belop")).select(ACCOUNT_COLUMNS)
+    ).select("art", "tekst", amount_comma(pl.col("ore"), pl.col("style")).alias("belop")).select(ACCOUNT_COLUMNS)
     folder = _delivery_dir(landing_dir, "regnskap", ACCOUNTS_DELIVERY_DATE)
     data = _csv_bytes(frame, ";", "cp1252")
     _write_manifest(folder, "regnskap", ACCOUNTS_DELIVERY_DATE, [_write_bytes(folder / "ledger.csv", data, frame.height)])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+
 def _format(source: str, name: str) -> tuple[str, str]:
     """(Python codec, separator) of a contract CSV file, from the contract's declaration."""
     from orchestration.lib.contract import file_spec
