@@ -256,11 +256,13 @@ select * from final
   (a dbt unit test has rows but no files).
 #}
 {% macro snapshot_delivery_dates(relation, rows_cte) -%}
-    {#- At parse time the relation has no name yet and the graph is not read: only the rows' dates. -#}
+    {#- At parse time the relation has no name yet and the graph is not read, and a unit test's graph
+        has no sources: then only the rows' dates. -#}
     {%- set parts = (relation.identifier or '')[4:].split('__', 1) -%}
     {%- set table = none -%}
     {%- if execute and parts | length == 2 -%}
-        {%- set table = graph.sources.get('source.' ~ project_name ~ '.' ~ parts[0] ~ '.' ~ parts[1]) -%}
+        {%- set sources = graph.get('sources') or {} -%}
+        {%- set table = sources.get('source.' ~ project_name ~ '.' ~ parts[0] ~ '.' ~ parts[1]) -%}
     {%- endif %}
     select delivery_date from {{ rows_cte }}
     {%- if table %}

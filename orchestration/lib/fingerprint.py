@@ -85,7 +85,9 @@ def unchanged_since_last_refresh(settings: Settings, fingerprint: dict[str, obje
     if record.get("fingerprint") != fingerprint:
         return None
     # Outputs removed by hand are rebuilt: the last refresh's files must still be there.
-    if not (settings.published_dir / "release" / "index.html").exists():
+    from orchestration.lib.release.page import release_path
+
+    if not release_path(settings.published_dir).exists():
         return None
     return record
 

@@ -177,6 +177,6 @@ def write_forced_sale_warnings(settings) -> dict[str, pl.DataFrame] | None:
     otherwise write nothing and return None."""
     if not settings.write_restricted:
         return None
-    lists = build_warning_lists(settings.landing_dir, settings.state_dir / "scratch")
+    lists = build_warning_lists(settings.landing_dir, settings.paths.scratch_dir)
     write_lists(settings.restricted_dir, lists, FOLDER)
     return lists

@@ -69,14 +69,16 @@ def dbt_code_digest(project_dir: Path = DBT_PROJECT_DIR) -> str:
 
 def raw_deliveries(settings: Settings) -> dict[str, dict[str, str]]:
     """Per source, every delivery date in the raw layer and a fingerprint of what dbt reads of it."""
-    from orchestration.lib.contract import SOURCES
+    from orchestration.lib.contract import SOURCES, files_of
     from orchestration.lib.ingest import IngestLog, ingest_log_path
+    from orchestration.lib.paths import DELIVERY_FILES
 
     deliveries: dict[str, dict[str, str]] = {}
     for source in SOURCES:
         files: dict[str, list[str]] = {}
-        # raw/<source>/<file stem>/<YYYY-MM-DD>.parquet; _schema.parquet is no delivery.
-        for path in sorted((settings.raw_dir / source).glob("*/[0-9]*.parquet")):
+        # Every delivered file of the source (paths.py: one per delivery; _schema.parquet is none).
+        delivered = (settings.paths.raw_table_dir(source, spec.stem).glob(DELIVERY_FILES) for spec in files_of(source))
+        for path in sorted(p for found in delivered for p in found):
             stat = path.stat()
             files.setdefault(path.stem, []).append(f"{path.parent.name}:{stat.st_size}:{stat.st_mtime_ns}")
         log = IngestLog(ingest_log_path(settings.warehouse_dir, source))

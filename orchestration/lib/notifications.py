@@ -307,6 +307,6 @@ def write_notification_lists(settings, households: pl.DataFrame) -> dict[str, pl
     otherwise write nothing and return None."""
     if not settings.write_restricted:
         return None
-    lists = build_lists(settings.landing_dir, households, settings.state_dir / "scratch")
+    lists = build_lists(settings.landing_dir, households, settings.paths.scratch_dir)
     write_lists(settings.restricted_dir, lists)
     return lists
