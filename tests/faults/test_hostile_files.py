@@ -2,7 +2,7 @@
 
 Each case writes one delivery as a hostile (or merely broken) sender would, with a manifest
 whose checksums and row counts match what was sent, and ingests it directly
-(``ingest_source``, no Dagster) under a watchdog. ``ingest_checked`` (``hostile.py``) checks
+(``ingest_source``, no Dagster) under a watchdog. ``ingest_checked`` (``tests/support/hostile.py``) checks
 the invariants common to all cases; each case states its expected outcome on top.
 """
 

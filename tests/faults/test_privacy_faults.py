@@ -1,7 +1,7 @@
 """Privacy under faults: known people, quarantined rows, a refused delivery, killed runs.
 
 The fault story's landing zone holds people whose ids and names are known to the test
-(``smalllanding.py``): valid ones, one whose rows are all quarantined, an invalid national
+(``tests/support/small_landing.py``): valid ones, one whose rows are all quarantined, an invalid national
 id, a private landlord, and (in the reference warehouse) a refused delivery whose first
 line is a data row, so a refusal message that quoted it would carry an id and a name.
 After every refresh of the story, including the SIGKILLed ones, nothing outside
