@@ -45,7 +45,7 @@ def refreshed(tmp_path_factory, dbt_manifest):
     snapshot = {
         name: pq.read_table(warehouse / "published" / f"{name}.parquet") for name in FORCED_SALE_TABLES
     }
-    page_before = (warehouse / "published" / "release" / "index.html").read_text(encoding="utf-8")
+    page_before = (warehouse / "published" / "release" / "en" / "index.html").read_text(encoding="utf-8")
     _copy(landing)  # the later deliveries arrive, bbl and forced_sales.xlsx among them
     after = run_refresh(landing, warehouse, KEY)
     assert after.returncode == 0, after.output[-6000:]
@@ -82,5 +82,5 @@ def test_after_the_next_refresh_the_figures_are_the_extracts(refreshed):
     for name in FORCED_SALE_TABLES:
         document = json.loads(pq.read_schema(warehouse / "published" / f"{name}.parquet").metadata[b"evictions"])
         assert document["not_yet_delivered"] == [], name
-    page = (warehouse / "published" / "release" / "index.html").read_text(encoding="utf-8")
+    page = (warehouse / "published" / "release" / "en" / "index.html").read_text(encoding="utf-8")
     assert "Forced sales: the follow-up project" in page and 'id="figure-F1"' in page

@@ -64,7 +64,11 @@ def test_published_files_carry_their_row_key_and_disclosure(sample_refresh):
 
 
 def test_the_release_page_is_written_from_the_published_tables(sample_refresh):
-    page = (sample_refresh.warehouse / "published" / "release" / "index.html").read_text(encoding="utf-8")
+    release = sample_refresh.warehouse / "published" / "release"
+    bokmal = (release / "index.html").read_text(encoding="utf-8")
+    assert "Datagrunnlag til og med</dt><dd>31. desember 2007" in bokmal and 'href="en/index.html"' in bokmal
+    assert bokmal.count("<svg") == 20 and "ennå ikke kjent" not in bokmal
+    page = (release / "en" / "index.html").read_text(encoding="utf-8")
     assert '<meta charset="utf-8">' in page
     # the report's 17 diagrams, and a figure for each of the forced-sale follow-up project's 3 tables
     assert page.count('<figure class="chart"') == 17 and page.count('<figure class="graph"') == 3

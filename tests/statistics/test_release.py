@@ -1,15 +1,18 @@
-"""The statistics release page (published/release/index.html), built from hand-made published
-tables through the real publishing step (disclosure control, revision log), then parsed."""
+"""The statistics release pages (published/release/index.html in bokmål, published/release/en/index.html
+in English), built from hand-made published tables through the real publishing step (disclosure control,
+revision log), then parsed."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from babel.numbers import parse_decimal
 
 from orchestration.lib import publish
 from orchestration.lib.release import release_status, write_release
@@ -75,26 +78,35 @@ def published(tmp_path_factory, dbt_manifest) -> Path:
 
 
 @pytest.fixture(scope="module")
-def page(published) -> tuple[str, Page]:
+def pages(published) -> dict[str, tuple[str, Page]]:
     release = write_release(published, sources=SOURCES, run_id="run-second", generated_at=WHEN)
-    assert release.path == published / "release" / "index.html"
-    text = release.path.read_text(encoding="utf-8")
-    return text, Page(text)
+    assert release.path == published / "release" / "index.html" == release.pages["nb"]
+    assert release.pages["en"] == published / "release" / "en" / "index.html"
+    texts = {language: path.read_text(encoding="utf-8") for language, path in release.pages.items()}
+    return {language: (text, Page(text)) for language, text in texts.items()}
 
 
-GOLDEN = Path(__file__).with_name("golden") / "release_en.html"
+@pytest.fixture(scope="module")
+def page(pages) -> tuple[str, Page]:
+    """The English page (most tests below read its words; the bokmål page's are tested further down)."""
+    return pages["en"]
 
 
-def test_the_page_renders_as_the_committed_golden_page(page):
+GOLDEN = Path(__file__).with_name("golden")
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_page_renders_as_the_committed_golden_page(pages, language):
     """The whole page, byte for byte, against a reviewed rendering of the same fixed tables, run and time.
 
     A deliberate change to the page regenerates it (``EVICTIONS_UPDATE_GOLDEN=1``) and the diff is reviewed."""
-    text, _ = page
+    text, _ = pages[language]
+    golden = GOLDEN / f"release_{language}.html"
     if os.environ.get("EVICTIONS_UPDATE_GOLDEN") == "1":
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(text, encoding="utf-8")
-        pytest.skip(f"rewrote {GOLDEN}")
-    assert text == GOLDEN.read_text(encoding="utf-8")
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+        pytest.skip(f"rewrote {golden}")
+    assert text == golden.read_text(encoding="utf-8")
 
 
 def test_is_a_utf8_html_page_with_a_title_and_introduction(page):
@@ -141,10 +153,10 @@ def test_shape_facts_are_visible_in_the_charts(page):
     text, _ = page
     figures = dict(re.findall(r'<figure class="chart" id="(diagram-\d+)">(.*?)</figure>', text, re.S))
     bars = lambda n: {label: value for label, value in re.findall(r"<title>([^<:]+?) ?: ([^<]+)</title></rect>", figures[f"diagram-{n}"])}  # noqa: E731
-    assert max(bars(2).items(), key=lambda kv: int(kv[1].replace("\u00a0", "")))[0] == "Årstad"
-    shares_17 = {k: float(v.split("\u00a0")[0]) for k, v in bars(17).items()}
+    assert max(bars(2).items(), key=lambda kv: number(kv[1], "en"))[0] == "Årstad"
+    shares_17 = {k: number(v, "en") for k, v in bars(17).items()}
     assert sorted(shares_17, key=shares_17.get)[-2:] == ["Laksevåg", "Fana"]
-    shares_16 = {k: float(v.split("\u00a0")[0]) for k, v in bars(16).items()}
+    shares_16 = {k: number(v, "en") for k, v in bars(16).items()}
     assert min(shares_16, key=shares_16.get) == "Laksevåg" and shares_16["Laksevåg"] == 7.5
     women_30 = bars(4)["30–39 Women"]
     assert women_30 == "165"
@@ -158,10 +170,16 @@ def test_suppressed_cells_are_shown_as_a_dash_with_a_footnote(page):
     assert ">–<" in re.search(r'id="diagram-17">.*?</figure>', text, re.S).group(0)
 
 
-def test_numbers_are_formatted_for_readers(page):
-    text, parsed = page
-    assert "509\u00a0075.00" in text and "\u2212322\u00a0317.41" in text  # thousands separated, a real minus
-    assert "+108.2" in parsed.plain  # percentages with one decimal, signed changes
+def test_numbers_are_formatted_for_readers(pages):
+    # Through Babel: English groups with a comma and keeps the ASCII minus; bokmål groups with a no-break space,
+    # a decimal comma and the real minus (U+2212); percentages with one decimal, changes signed.
+    en, nb = pages["en"][0], pages["nb"][0]
+    assert "509,075.00" in en and ">-322,317.41<" in en
+    assert "509\u00a0075,00" in nb and ">\u2212322\u00a0317,41<" in nb
+    assert ">+108.2<" in en and ">+108,2<" in nb
+    assert re.search(r"\(\+\d+\.\d% on 2006\)", en) and re.search(r"\(\+\d+,\d\u00a0% fra 2006\)", nb)
+    assert "Data cut-off 31 December 2007" in pages["en"][1].plain
+    assert "Datagrunnlag til og med 31. desember 2007" in pages["nb"][1].plain
 
 
 def test_comparison_with_the_report(page):
@@ -190,7 +208,10 @@ def test_no_personal_data_and_nothing_from_elsewhere(page):
     for tag, attributes in parsed.tags:
         for name in ("src", "href", "xlink:href", "data"):
             value = attributes.get(name)
-            assert value is None or value.startswith("#"), (tag, name, value)
+            # In-page anchors, and the one link to the page in the other language.
+            assert value is None or value.startswith("#") or (tag, name, value) == ("a", "href", "../index.html"), (
+                tag, name, value,
+            )  # fmt: skip
     assert not re.search(r"\b\d{11}\b", text)  # no national id
     assert not re.search(r"\b[0-9a-f]{64}\b", text)  # no person_key
 
@@ -214,4 +235,93 @@ def test_written_atomically_and_replaced_on_every_refresh(published):
     first = write_release(published, sources=SOURCES, run_id="run-a", generated_at=WHEN).path.read_text(encoding="utf-8")
     second = write_release(published, sources=SOURCES, run_id="run-b", generated_at=WHEN).path.read_text(encoding="utf-8")
     assert "run-a" in first and "run-b" in second
-    assert [p.name for p in (published / "release").iterdir()] == ["index.html"]
+    assert sorted(p.name for p in (published / "release").iterdir()) == ["en", "index.html"]
+    assert [p.name for p in (published / "release" / "en").iterdir()] == ["index.html"]
+
+
+# -- the two languages ------------------------------------------------------------------------
+
+LOCALES = {"nb": "nb_NO", "en": "en_GB"}
+MARKS = ("–", ".")  # suppressed, not applicable: the same on both pages
+
+
+def number(text: str, language: str) -> Decimal:
+    """A figure as the page shows it, read back in the page's locale (sign, grouping, decimal mark, unit)."""
+    bare = text.replace("\u2212", "-").replace("\u00a0", " ").removesuffix("%").removesuffix("p.p.").removesuffix("pp")
+    bare = bare.strip().removeprefix("+")
+    return parse_decimal(bare.replace(" ", "\u00a0"), locale=LOCALES[language], strict=True)
+
+
+class Cells(HTMLParser):
+    """Every numeric cell (class ``num``) of every table on a page, by table id, row and position."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.cells: dict[tuple[str, int, int], str] = {}
+        self._block, self._row, self._position, self._cell = "", -1, 0, None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "div" and (attributes.get("id") or "").startswith("table-"):
+            self._block, self._row = attributes["id"], -1
+        elif tag == "tr":
+            self._row, self._position = self._row + 1, 0
+        elif tag in ("td", "th"):
+            self._position += 1
+            numeric = "num" in (attributes.get("class") or "").split() and attributes.get("scope") != "col"
+            self._cell = (self._block, self._row, self._position) if numeric and self._block else None
+            if self._cell:
+                self.cells[self._cell] = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self._cell = None
+        if tag == "table":
+            self._block = ""
+
+    def handle_data(self, data):
+        if self._cell:
+            self.cells[self._cell] += data
+
+
+def test_both_pages_show_the_same_figures_cell_for_cell(pages):
+    nb, en = Cells(pages["nb"][0]).cells, Cells(pages["en"][0]).cells
+    assert nb.keys() == en.keys() and len(nb) > 250
+    for key, text in en.items():
+        if text in MARKS or nb[key] in MARKS:
+            assert nb[key] == text, key
+        else:
+            assert number(nb[key], "nb") == number(text, "en"), (key, nb[key], text)
+
+
+def test_each_page_links_to_the_other(pages):
+    nb, en = pages["nb"][1], pages["en"][1]
+    assert ("html", {"lang": "nb"}) in nb.tags and ("html", {"lang": "en"}) in en.tags
+    assert ("a", {"href": "en/index.html", "hreflang": "en", "lang": "en"}) in nb.tags
+    assert ("a", {"href": "../index.html", "hreflang": "nb", "lang": "nb"}) in en.tags
+
+
+def test_the_bokmal_page_uses_the_reports_terms(pages):
+    text = pages["nb"][1].plain.lower()
+    for term in ("begjæring om fravikelse", "fravikelse", "utkastelse", "kemneren", "namsfogden", "sosialtjenesten", "tvangssalg"):
+        assert term in text, term
+    assert "Begjæringer om fravikelse og fravikelser i Bergen, 2006–2007" in pages["nb"][1].plain
+    assert "Status Endelig" in pages["nb"][1].plain
+
+
+def test_the_bokmal_page_has_no_english_headings_or_labels(pages):
+    """Every heading, caption, column heading, chart label and row label of the bokmål page is bokmål: none is
+    the English page's, except names and numbers that are the same in both languages."""
+    from orchestration.lib.reference import districts
+
+    def texts(text: str, pattern: str) -> set[str]:
+        return {re.sub(r"<[^>]+>", "", t).strip() for t in re.findall(pattern, text, re.S)}
+
+    same_in_both = {*districts(), "Status", "Under 30", ""}
+    for pattern in (r"<h[123][^>]*>(.*?)</h[123]>", r"<caption>(.*?)<code>", r'<th scope="col"[^>]*>(.*?)<span',
+                    r'class="category">(.*?)</text>', r'class="legend">(.*?)</text>', r"<dt>(.*?)</dt>",
+                    r'<th scope="row" class="text">(.*?)</th>', r'<td class="text">([^<]*)</td>'):  # fmt: skip
+        english, bokmal = texts(pages["en"][0], pattern), texts(pages["nb"][0], pattern)
+        shared = {t for t in english & bokmal if not re.fullmatch(r"[\d\s–+.,-]*", t)}
+        assert english and shared <= same_in_both, (pattern, sorted(shared - same_in_both))

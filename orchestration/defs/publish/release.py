@@ -22,8 +22,9 @@ def build_release_asset() -> dg.AssetsDefinition:
         key=RELEASE_KEY,
         group_name="published",
         deps=deps,
-        description="published/release/index.html: the statistics release - one self-contained HTML page "
-        "(inline CSS and SVG) with status and cut-off date, definitions, every published table, a chart for each "
+        description="published/release/index.html (bokmål) and published/release/en/index.html (English): the "
+        "statistics release - one self-contained HTML page per language, each linking to the other "
+        "(inline CSS and SVG), with status and cut-off date, definitions, every published table, a chart for each "
         "of Diagrams 1-17 of the 2008 report, the comparison with the report and the revision log. Built only "
         "from the published, disclosure-controlled tables; rewritten atomically on every refresh.",
         kinds={"html"},
@@ -37,10 +38,12 @@ def build_release_asset() -> dg.AssetsDefinition:
         )
         context.log.info(
             f"statistics release ({release.status.status}, cut-off {release.status.cut_off}) written to {release.path}"
+            f" and {release.pages['en']}"
         )
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(release.path)),
+                "path_en": dg.MetadataValue.path(str(release.pages["en"])),
                 "status": release.status.status,
                 "status_reason": release.status.reason,
                 "cut_off": str(release.status.cut_off) if release.status.cut_off else "none",

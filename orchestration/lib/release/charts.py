@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .data import (
-    NBSP,
     NOT_APPLICABLE_MARK,
     SUPPRESSED_MARK,
     Labels,
@@ -64,9 +63,11 @@ def _nice_step(maximum: float, ticks: int = 5) -> float:
     return 10 * power
 
 
-def _axis_text(value: float, percent: bool) -> str:
+def _axis_text(value: float, percent: bool, language: str) -> str:
     decimals = 0 if float(value).is_integer() else 1
-    return format_number(value, decimals) + (f"{NBSP}%" if percent else "")
+    if percent:
+        return format_percent(value, language, unit=True, decimals=decimals)
+    return format_number(value, language, decimals)
 
 
 def _f(value: float) -> str:
@@ -112,7 +113,7 @@ def bar_chart(bars: Sequence[Bar], words: Words, *, percent: bool, series: Seque
         x = plot_left + tick * scale
         add(Element("line", {"x1": _f(x), "y1": str(top - 4), "x2": _f(x), "y2": _f(top + plot_height), "class": "grid"}))
         add(Element("text", {"x": _f(x), "y": _f(top + plot_height + 18), "text-anchor": "middle", "class": "tick"},
-                    _axis_text(tick, percent)))  # fmt: skip
+                    _axis_text(tick, percent, words.language)))  # fmt: skip
         tick += step
     for row, bar in enumerate(bars):
         y0 = top + row * group_height
@@ -130,7 +131,7 @@ def bar_chart(bars: Sequence[Bar], words: Words, *, percent: bool, series: Seque
                             SUPPRESSED_MARK if hidden else NOT_APPLICABLE_MARK, f"{bar.label} {name}: {what}"))  # fmt: skip
                 continue
             width = max(0.0, value * scale)
-            text = format_percent(value, unit=True) if percent else format_number(value)
+            text = format_percent(value, words.language, unit=True) if percent else format_number(value, words.language)
             add(Element("rect", {"x": _f(plot_left), "y": _f(y + 1), "width": _f(width), "height": str(bar_height - 3),
                                  "fill": colour}, None, f"{bar.label} {name}: {text}"))  # fmt: skip
             add(Element("text", {"x": _f(plot_left + width + 5), "y": _f(y + bar_height - 4), "class": "value"}, text))
@@ -169,9 +170,9 @@ def petitions_and_share_chart(
         y = top + plot_height - tick / count_max * plot_height
         add(Element("line", {"x1": str(left), "y1": _f(y), "x2": str(left + plot_width), "y2": _f(y), "class": "grid"}))
         add(Element("text", {"x": str(left - 8), "y": _f(y + 4), "text-anchor": "end", "class": "tick"},
-                    _axis_text(tick, False)))  # fmt: skip
+                    _axis_text(tick, False, words.language)))  # fmt: skip
         share_tick = tick / count_max * share_max
-        add(Element("text", {"x": str(left + plot_width + 8), "y": _f(y + 4), "class": "tick"}, _axis_text(share_tick, True)))
+        add(Element("text", {"x": str(left + plot_width + 8), "y": _f(y + 4), "class": "tick"}, _axis_text(share_tick, True, words.language)))
         tick += count_step
     points = []
     for index, year in enumerate(years):
@@ -185,9 +186,9 @@ def petitions_and_share_chart(
             y = top + plot_height - bar_height
             add(Element("rect", {"x": _f(centre - bar_width / 2), "y": _f(y), "width": _f(bar_width), "height": _f(bar_height),
                                  "fill": SERIES_COLOURS[0]}, None,
-                        words.text("diagram.1.bar_title", year=year, petitions=format_number(count))))  # fmt: skip
+                        words.text("diagram.1.bar_title", year=year, petitions=format_number(count, words.language))))  # fmt: skip
             add(Element("text", {"x": _f(centre), "y": _f(y + 16), "text-anchor": "middle", "class": "value inverse"},
-                        format_number(count)))  # fmt: skip
+                        format_number(count, words.language)))  # fmt: skip
         add(Element("text", {"x": _f(centre), "y": str(top + plot_height + 20), "text-anchor": "middle", "class": "category"},
                     str(year)))  # fmt: skip
         share = shares[index]
@@ -198,7 +199,7 @@ def petitions_and_share_chart(
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in points)
         add(Element("polyline", {"points": path, "fill": "none", "stroke": LINE_COLOUR, "stroke-width": "2.5"}))
     for x, y, share, year in points:
-        text = format_percent(share, unit=True)
+        text = format_percent(share, words.language, unit=True)
         add(Element("circle", {"cx": _f(x), "cy": _f(y), "r": "5", "fill": LINE_COLOUR}, None,
                     words.text("diagram.1.point_title", year=year, share=text)))  # fmt: skip
         add(Element("text", {"x": _f(x + bar_width / 2 + 8), "y": _f(y + 4.5), "class": "value line-label"}, text))

@@ -20,18 +20,19 @@ import pyarrow.parquet as pq
 import yaml
 from markupsafe import Markup
 
-from orchestration.lib import atomic
+from orchestration.lib import atomic, locale_format
+from orchestration.lib.reference import code_lists
 
 REVISIONS_NAME = "revisions"
 SUPPRESSED = "suppressed"
 SUPPRESSED_MARK = "–"  # en dash: a suppressed cell
 NOT_APPLICABLE_MARK = "."  # a value that does not exist (a first year's change, a share without cases)
 NBSP = "\u00a0"
-MINUS = "\u2212"
 MESSAGES_DIR = Path(__file__).with_name("messages")
-LANGUAGES = ("en",)
+# The page's languages: bokmål (the default page) and English. The same codes as locale_format's.
+LANGUAGES = ("nb", "en")
 
-# Which code list of dbt_project/seeds/code_lists.csv labels a column's values.
+# Which code list of dbt_project/seeds/code_lists.csv labels a column's values (its label_nb, label_en).
 CODE_LIST_OF_COLUMN = {
     "income_source": "income_source",
     "outcome": "project_outcome",
@@ -39,6 +40,8 @@ CODE_LIST_OF_COLUMN = {
     "action": "action",
     "known_to_social_service": "known_to_social_service",
     "stage": "co_op_stage",
+    "petitioner_type": "forced_sale_petitioner_type",
+    "housing_association": "housing_association",
 }
 PLAIN_INTEGER_COLUMNS = {"year", "baseline_year", "target_year"}
 
@@ -220,61 +223,72 @@ def release_status(deliveries: Iterable[str], reference_year: int | None, source
 
 
 # -- formatting -------------------------------------------------------------------------------
+# Through orchestration.lib.locale_format (Babel): 1 234,5 and 26,4 % in nb, 1,234.5 and 26.4% in en.
 
 
-def _group(digits: str) -> str:
-    head, _, tail = digits.partition(".")
-    grouped = f"{int(head):,}".replace(",", NBSP)
-    return grouped + ("." + tail if tail else "")
+def format_number(value: float | Decimal, language: str, decimals: int = 0, *, signed: bool = False) -> str:
+    """A count, amount or share in the language's digits, grouping and minus (a change ``signed``)."""
+    return locale_format.number(value, language, decimals, signed=signed)
 
 
-def format_number(value: float | int | Decimal, decimals: int = 0, *, signed: bool = False) -> str:
-    """Thousands separated by a no-break space, a decimal point, a real minus sign."""
-    number = float(value) if not isinstance(value, Decimal) else value
-    text = f"{abs(number):.{decimals}f}"
-    rounded_zero = float(text) == 0
-    sign = "" if rounded_zero else (MINUS if number < 0 else ("+" if signed else ""))
-    return sign + _group(text)
+def format_percent(value: float, language: str, *, signed: bool = False, unit: bool = False, decimals: int = 1) -> str:
+    """A 0–100 percentage: with its unit (``26,4 %``) in running text and charts, without it in a
+    table column already headed "%"."""
+    if unit:
+        return locale_format.percent(value, language, decimals, signed=signed)
+    return locale_format.number(value, language, decimals, signed=signed)
 
 
-def format_percent(value: float, *, signed: bool = False, unit: bool = False) -> str:
-    return format_number(value, 1, signed=signed) + (f"{NBSP}%" if unit else "")
-
-
-def format_date(value: dt.date) -> str:
-    return f"{value.day} {value.strftime('%B')} {value.year}"
+def format_date(value: dt.date, language: str) -> str:
+    return locale_format.long_date(value, language)
 
 
 class Labels:
-    """Display labels: code-list values from the seed ``code_lists``, the page's own from the messages."""
+    """Display labels in the page's language: a code list's values from the seed ``code_lists``
+    (``label_nb``, ``label_en``: the one home of the codes), the page's other words (sources, sex,
+    age and claim bands, column headings, table titles) from the messages."""
 
     def __init__(self, words: Words) -> None:
         self.words = words
-        try:
-            from orchestration.lib.reference import code_lists
-
-            lists = code_lists()
-            self._codes = {
-                (row["code_list"], row["label"]): row["description"] for row in lists.iter_rows(named=True)
-            }
-        except Exception:  # the page still renders with the codes themselves
-            self._codes = {}
+        self.language = words.language
+        display = f"label_{words.language}"
+        self._codes = {
+            (row["code_list"], row["label"]): row[display] for row in code_lists().iter_rows(named=True)
+        }
 
     def value(self, column: str, value: object) -> str:
         if value is None:
             return ""
         text = str(value)
-        key = f"value.{column}.{text}"
-        if self.words.has(key):
-            return self.words.text(key)
         code_list = CODE_LIST_OF_COLUMN.get(column)
         if code_list and (code_list, text) in self._codes:
             return str(self._codes[(code_list, text)])
-        return text
+        key = f"value.{column}.{text}"
+        if self.words.has(key):
+            return self.words.text(key)
+        if column == "status" and self.words.has(f"comparison.status.{text}"):  # report_comparison's, in the revision log
+            return self.words.text(f"comparison.status.{text}")
+        return (self.claim_band(text) if column == "claim_band" else None) or text
+
+    def claim_band(self, band: str) -> str | None:
+        """A claim band (``under 5000``, ``5000-9999``, ``30000+``: dbt's codes, also the column names of
+        ``co_op_arrears_by_stage``) in words, its amounts in the language's digits; None if it is none."""
+        if band.startswith("under "):
+            key, amounts = "claim_band.under", {"low": band.removeprefix("under ")}
+        elif band.endswith("+"):
+            key, amounts = "claim_band.over", {"low": band.removesuffix("+")}
+        else:
+            low, _, high = band.partition("-")
+            key, amounts = "claim_band.between", {"low": low, "high": high}
+        if not all(a.isdigit() for a in amounts.values()):
+            return None
+        return self.words.text(key, **{k: format_number(int(a), self.language) for k, a in amounts.items()})
 
     def column(self, column: str) -> str:
         key = f"column.{column}"
-        return self.words.text(key) if self.words.has(key) else column.replace("_", " ").capitalize()
+        if self.words.has(key):
+            return self.words.text(key)
+        return self.claim_band(column) or column.replace("_", " ").capitalize()
 
     def table(self, name: str) -> str:
         key = f"table.{name}"
@@ -287,16 +301,17 @@ def format_cell(column: str, value: object, labels: Labels) -> tuple[str, bool]:
         return NOT_APPLICABLE_MARK, True
     if isinstance(value, bool):
         return labels.words.text("yes" if value else "no"), False
+    language = labels.language
     if isinstance(value, Decimal) or column.endswith("_nok"):
-        return format_number(value, 2), True  # type: ignore[arg-type]
+        return locale_format.amount(value, language), True  # type: ignore[arg-type]
     if isinstance(value, int):
         if column in PLAIN_INTEGER_COLUMNS:
             return str(value), True
-        return format_number(value, 0, signed=column.endswith("_change")), True
+        return format_number(value, language, 0, signed=column.endswith("_change")), True
     if isinstance(value, float):
         if column.endswith("_pct"):
-            return format_percent(value, signed="change" in column or column == "target_pct"), True
-        return format_number(value, 1), True
+            return format_percent(value, language, signed="change" in column or column == "target_pct"), True
+        return format_number(value, language, 1), True
     return labels.value(column, value), False
 
 
@@ -308,7 +323,7 @@ def revision_value(column: str, text: str | None, labels: Labels) -> str:
         return labels.words.text("yes" if text == "true" else "no")
     try:
         if column.endswith("_nok"):
-            return format_number(Decimal(text), 2)
+            return locale_format.amount(Decimal(text), labels.language)
         number = float(text)
     except ValueError:
         return labels.value(column, text)

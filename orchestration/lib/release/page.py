@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jinja2
 import polars as pl
@@ -43,6 +45,8 @@ from .data import (
 TEMPLATES = Path(__file__).parent.parent / "templates"
 RELEASE_DIR = "release"
 RELEASE_FILE = "index.html"
+# Each language's page under published/release/: bokmål is the default page, English beside it in en/.
+PAGES = {"nb": Path(RELEASE_FILE), "en": Path("en") / RELEASE_FILE}
 MAX_REVISIONS_SHOWN = 200
 
 
@@ -156,27 +160,29 @@ COMPARISON_STATUSES = ("agrees", "report_arithmetic", "differs", "not_computed")
 
 
 def comparison_view(table: PublishedTable, labels: Labels) -> dict:
-    words = labels.words
+    words, language = labels.words, labels.language
     frame = table.frame
     rows = []
     for i in range(frame.height):
         row = {c: frame[c][i] for c in frame.columns}
         measure = row.get("measure") or ""
         decimals = 1 if measure.endswith("_pct") else (2 if measure.endswith("_nok") else 0)
-        unit = f"{NBSP}%" if measure.endswith("_pct") else ""
         signed = "change" in measure
 
-        def number(value: object, column: str) -> str:
-            if value is None:
-                return SUPPRESSED_MARK if table.is_suppressed(i, column) else NOT_APPLICABLE_MARK
-            return format_number(value, decimals, signed=signed) + unit  # type: ignore[arg-type]
-
-        def difference(value: object) -> str:
-            if value is None:
-                return SUPPRESSED_MARK if table.is_suppressed(i, "difference") else NOT_APPLICABLE_MARK
+        percentage = measure.endswith("_pct")
+        warehouse, difference = row.get("warehouse_value"), row.get("difference")
+        if warehouse is None:
+            warehouse_text = SUPPRESSED_MARK if table.is_suppressed(i, "warehouse_value") else NOT_APPLICABLE_MARK
+        elif percentage:
+            warehouse_text = format_percent(warehouse, language, signed=signed, unit=True)
+        else:
+            warehouse_text = format_number(warehouse, language, decimals, signed=signed)
+        if difference is None:
+            difference_text = SUPPRESSED_MARK if table.is_suppressed(i, "difference") else NOT_APPLICABLE_MARK
+        else:
             # The difference of two percentages is in percentage points.
-            points = f"{NBSP}{words.text('comparison.points')}" if measure.endswith("_pct") else ""
-            return format_number(value, decimals, signed=True) + points  # type: ignore[arg-type]
+            points = f"{NBSP}{words.text('comparison.points')}" if percentage else ""
+            difference_text = format_number(difference, language, decimals, signed=True) + points
 
         status = row.get("status")
         if status in COMPARISON_STATUSES:
@@ -187,8 +193,8 @@ def comparison_view(table: PublishedTable, labels: Labels) -> dict:
             "figure": row.get("figure", ""),
             "description": row.get("description", ""),
             "printed_as": row.get("printed_as", ""),
-            "warehouse": number(row.get("warehouse_value"), "warehouse_value"),
-            "difference": difference(row.get("difference")),
+            "warehouse": warehouse_text,
+            "difference": difference_text,
             "status": status or "suppressed",
             "status_text": status_text,
             "explanation": row.get("explanation") or SUPPRESSED_MARK,
@@ -227,6 +233,7 @@ def revisions_view(log: pl.DataFrame | None, labels: Labels) -> dict:
 
 def key_facts(tables: dict[str, PublishedTable], words: Words) -> list[tuple[str, str]]:
     """The headline figures: the last year's petitions and evictions per source, the project's households."""
+    language = words.language
     facts = []
     by_year = tables.get("petitions_evictions_by_year")
     if by_year is not None and by_year.frame.height:
@@ -239,25 +246,25 @@ def key_facts(tables: dict[str, PublishedTable], words: Words) -> list[tuple[str
             petitions = frame["petitions"][i]
             change = frame["petitions_change_pct"][i]
             change_text = (
-                words.text("facts.change", change=format_percent(change, signed=True, unit=True), year=last - 1)
+                words.text("facts.change", change=format_percent(change, language, signed=True, unit=True), year=last - 1)
                 if change is not None else ""
             )  # fmt: skip
-            facts.append((format_number(petitions) if petitions is not None else SUPPRESSED_MARK,
+            facts.append((format_number(petitions, language) if petitions is not None else SUPPRESSED_MARK,
                           words.text(f"facts.petitions.{source}", year=last, change=change_text)))  # fmt: skip
             evictions = frame["evictions"][i]
             share = frame["eviction_share_pct"][i]
-            share_text = words.text("facts.share", share=format_percent(share, unit=True)) if share is not None else ""
-            facts.append((format_number(evictions) if evictions is not None else SUPPRESSED_MARK,
+            share_text = words.text("facts.share", share=format_percent(share, language, unit=True)) if share is not None else ""
+            facts.append((format_number(evictions, language) if evictions is not None else SUPPRESSED_MARK,
                           words.text(f"facts.evictions.{source}", year=last, share=share_text)))  # fmt: skip
     outcomes = tables.get("case_outcomes_summary")
     if outcomes is not None and outcomes.frame.height:
         frame = outcomes.frame
         total = sum(v for v in frame["cases"].to_list() if v is not None)
-        facts.append((format_number(total), words.text("facts.households")))
+        facts.append((format_number(total, language), words.text("facts.households")))
         for i in range(frame.height):
             if frame["outcome"][i] == "evicted":
                 value = frame["cases"][i]
-                facts.append((format_number(value) if value is not None else SUPPRESSED_MARK, words.text("facts.evicted")))
+                facts.append((format_number(value, language) if value is not None else SUPPRESSED_MARK, words.text("facts.evicted")))
     return facts
 
 
@@ -291,12 +298,7 @@ def _environment() -> jinja2.Environment:
 
 
 def _in_oslo(moment: dt.datetime) -> dt.datetime:
-    try:
-        from zoneinfo import ZoneInfo
-
-        return moment.astimezone(ZoneInfo("Europe/Oslo"))
-    except Exception:
-        return moment
+    return moment.astimezone(ZoneInfo("Europe/Oslo"))
 
 
 def render_release(
@@ -307,8 +309,9 @@ def render_release(
     generated_at: dt.datetime,
     run_id: str | None = None,
     threshold: int | None = None,
-    language: str = "en",
+    language: str = "nb",
 ) -> str:
+    """The page in one language (``nb`` or ``en``), linking to its counterpart in the other."""
     words = Words(language)
     labels = Labels(words)
     years = reference_years(tables)
@@ -325,13 +328,22 @@ def render_release(
                 elif kind == "figure":
                     figures[item] = charts.grouped_figure(key, tables, labels)
     comparison = comparison_view(tables["report_comparison"], labels) if "report_comparison" in tables else None
+    other = next(lang for lang in PAGES if lang != language)
     return _environment().get_template("release.html.j2").render(
         t=words,
         language=language,
+        # The tables' and columns' descriptions and the comparison's explanations are the Parquet metadata's own
+        # words (English, as in the contract): marked as English on a page in another language.
+        data_language=None if language == "en" else "en",
+        other_language={
+            "code": other,
+            "name": Words(other).text("language.name"),
+            "href": os.path.relpath(PAGES[other], PAGES[language].parent),
+        },
         period=period,
         status=status,
         reason=status_reason(status, words),
-        cut_off=format_date(status.cut_off) if status.cut_off else None,
+        cut_off=format_date(status.cut_off, language) if status.cut_off else None,
         published_at=_in_oslo(generated_at).strftime("%Y-%m-%d %H:%M"),
         run_id=run_id,
         threshold=threshold or next((t.threshold for t in tables.values() if t.threshold), None) or 4,
@@ -352,15 +364,16 @@ def render_release(
 
 @dataclass(frozen=True)
 class Release:
-    path: Path
+    path: Path  # the default (bokmål) page
+    pages: dict[str, Path]  # every language's page
     status: ReleaseStatus
     tables: tuple[str, ...]
     diagrams: int
     revisions: int
 
 
-def release_path(published_dir: Path) -> Path:
-    return published_dir / RELEASE_DIR / RELEASE_FILE
+def release_path(published_dir: Path, language: str = "nb") -> Path:
+    return published_dir / RELEASE_DIR / PAGES[language]
 
 
 def write_release(
@@ -371,7 +384,7 @@ def write_release(
     generated_at: dt.datetime | None = None,
     threshold: int | None = None,
 ) -> Release:
-    """Build the page from the Parquet files in ``published_dir`` and write it atomically."""
+    """Build the pages (bokmål and English) from the Parquet files in ``published_dir`` and write each atomically."""
     if sources is None:
         from orchestration.lib.contract import EVICTION_SOURCES
 
@@ -381,13 +394,11 @@ def write_release(
     deliveries = sorted({d for t in tables.values() for d in t.deliveries})
     years = reference_years(tables)
     status = release_status(deliveries, years[1] if years else None, sources)
-    page = render_release(
-        tables,
-        log,
-        status,
-        generated_at=generated_at or dt.datetime.now(dt.UTC),
-        run_id=run_id,
-        threshold=threshold,
-    )
-    path = atomic.write_text_atomic(page, release_path(published_dir))
-    return Release(path, status, tuple(tables), len(charts.DIAGRAMS), 0 if log is None else log.height)
+    generated_at = generated_at or dt.datetime.now(dt.UTC)
+    pages = {}
+    for language in PAGES:
+        page = render_release(
+            tables, log, status, generated_at=generated_at, run_id=run_id, threshold=threshold, language=language
+        )
+        pages[language] = atomic.write_text_atomic(page, release_path(published_dir, language))
+    return Release(pages["nb"], pages, status, tuple(tables), len(charts.DIAGRAMS), 0 if log is None else log.height)
