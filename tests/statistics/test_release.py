@@ -16,6 +16,7 @@ from babel.numbers import parse_decimal
 
 from orchestration.lib import publish
 from orchestration.lib.release import release_status, write_release
+from tests.support.browser import outside_references, render
 from tests.support.statistics_frames import REPORT_COUNTS, as_arrow, statistics_tables
 
 SOURCES = ("boei", "kemner", "namsfogd", "prosjekt", "regnskap")
@@ -325,3 +326,15 @@ def test_the_bokmal_page_has_no_english_headings_or_labels(pages):
         english, bokmal = texts(pages["en"][0], pattern), texts(pages["nb"][0], pattern)
         shared = {t for t in english & bokmal if not re.fullmatch(r"[\d\s–+.,-]*", t)}
         assert english and shared <= same_in_both, (pattern, sorted(shared - same_in_both))
+
+
+@pytest.mark.parametrize(("language", "page_path", "other"), [("nb", "index.html", "en/index.html"),
+                                                              ("en", "en/index.html", "../index.html")])  # fmt: skip
+def test_each_page_renders_offline_in_a_browser_and_its_link_finds_the_other(pages, published, language, page_path, other):
+    path = published / "release" / page_path
+    html = path.read_text(encoding="utf-8")
+    assert outside_references(html) == [other]  # only the link to the other language's page
+    assert (path.parent / other).resolve().is_file()
+    dom = render(path)
+    assert f'<html lang="{language}">' in dom and dom.count("<svg") == 17
+    assert 'id="diagram-17"' in dom and 'id="table-report_comparison"' in dom
