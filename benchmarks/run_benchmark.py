@@ -24,7 +24,6 @@ import calendar
 import concurrent.futures
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import platform
@@ -39,18 +38,23 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import psutil
+
+# The project's own code (importable through the editable install `uv run` provides): the
+# list of sources and delivery discovery are the warehouse's, not written again here.
+from orchestration.lib.contract import SOURCES
+from orchestration.lib.delivery import (
+    MANIFEST_NAME,
+    read_manifest,
+    ready_delivery_folders,
+)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = Path(__file__).resolve().parent
 BASELINE_SQL = BENCH_DIR / "baseline.sql"
 BIN_DIR = Path(sys.executable).parent  # the project's virtual environment (uv run)
 EVICTIONS = BIN_DIR / "evictions"
-sys.path.insert(
-    0, str(REPO_ROOT)
-)  # `orchestration` (the generator) when run as a script
 
-SOURCES = ("boei", "kemner", "namsfogd", "prosjekt", "regnskap")
-MANIFEST = "_manifest.json"
-PAGE = os.sysconf("SC_PAGE_SIZE")
 GB = 1024**3
 
 # The targets of the issue "Performance at national scale".
@@ -80,43 +84,34 @@ def fmt_s(x: float | None) -> str:
 
 
 # ======================================================================================
-# Measuring a process tree: wall time, peak RSS (sum over the tree, polled from /proc)
+# Measuring a process tree: wall time, peak RSS (sum over the tree, polled with psutil)
 # ======================================================================================
 
 
-def _proc_table() -> dict[int, tuple[int, int, int]]:
-    """pid -> (ppid, process group, RSS in bytes) of every process we can read."""
-    table = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        # fields[0] = state, [1] = ppid, [2] = pgrp, ... [21] = rss (pages)
-        try:
-            table[int(name)] = (int(fields[1]), int(fields[2]), int(fields[21]) * PAGE)
-        except (IndexError, ValueError):
-            continue
-    return table
-
-
 def tree_rss(root: int) -> tuple[int, int, int]:
-    """(sum of RSS, largest single RSS, process count) over the root's process group and descendants."""
-    table = _proc_table()
-    members = {pid for pid, (_, pgrp, _) in table.items() if pgrp == root}
-    members.add(root)
-    grew = True
-    while grew:  # descendants that left the process group (a new session) count too
-        grew = False
-        for pid, (ppid, _, _) in table.items():
-            if ppid in members and pid not in members:
-                members.add(pid)
-                grew = True
-    rss = [table[p][2] for p in members if p in table]
+    """(sum of RSS, largest single RSS, process count) over the root, its descendants and its
+    process group (a child orphaned by its parent leaves the tree but keeps the group)."""
+    members: dict[int, psutil.Process] = {}
+    try:
+        top = psutil.Process(root)
+        members[root] = top
+        members.update((child.pid, child) for child in top.children(recursive=True))
+    except psutil.NoSuchProcess:
+        pass
+    for process in psutil.process_iter():
+        if process.pid in members:
+            continue
+        try:
+            if os.getpgid(process.pid) == root:
+                members[process.pid] = process
+        except (ProcessLookupError, PermissionError):
+            continue
+    rss = []
+    for process in members.values():
+        try:
+            rss.append(process.memory_info().rss)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue  # ended (or unreadable) between listing and reading: it holds nothing now
     return sum(rss), max(rss, default=0), len(rss)
 
 
@@ -252,38 +247,25 @@ def _last_activity(log_path: Path) -> str:
 # ======================================================================================
 
 
-def ready_deliveries(landing: Path, source: str) -> list[Path]:
-    folder = landing / source
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p for p in folder.iterdir() if p.is_dir() and (p / MANIFEST).is_file()
-    )
-
-
-def read_manifest(folder: Path) -> dict:
-    return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-
-
 def ledger_rows(landing: Path) -> int:
     """Rent-ledger data rows over all boei deliveries, as the manifests count them."""
     return sum(
-        f["rows"]
-        for d in ready_deliveries(landing, "boei")
-        for f in read_manifest(d)["files"]
-        if f["name"] == "rent_ledger.csv"
+        entry.rows
+        for folder in ready_delivery_folders(landing, "boei")
+        for entry in read_manifest("boei", folder).files
+        if entry.name == "rent_ledger.csv"
     )
 
 
 def landing_complete(landing: Path) -> bool:
     """Every delivery the generator writes is ready (it writes each manifest last, boei's last of all)."""
-    from sample import shared as generator
+    from sample.shared import DELIVERY_DATES
 
-    dates = [str(d) for d in generator.DELIVERY_DATES]
+    dates = [str(d) for d in DELIVERY_DATES]
     for source in ("boei", "kemner", "namsfogd", "prosjekt"):
-        if [p.name for p in ready_deliveries(landing, source)][: len(dates)] != dates:
+        if [p.name for p in ready_delivery_folders(landing, source)][: len(dates)] != dates:
             return False
-    return bool(ready_deliveries(landing, "regnskap"))
+    return bool(ready_delivery_folders(landing, "regnskap"))
 
 
 def ensure_landing(cache_dir: Path, scale: int) -> tuple[Path, float | None]:
@@ -319,7 +301,7 @@ def link_landing(source_landing: Path, target: Path) -> Path:
     if target.exists():
         shutil.rmtree(target)
     for source in SOURCES:
-        for folder in ready_deliveries(source_landing, source):
+        for folder in ready_delivery_folders(source_landing, source):
             into = target / source / folder.name
             into.mkdir(parents=True)
             for file in folder.iterdir():
@@ -334,37 +316,13 @@ def link_landing(source_landing: Path, target: Path) -> Path:
 # One new monthly delivery in the contract's format (for the incremental refresh)
 # ======================================================================================
 
-NBSP = "\u00a0"
-
-
-def _format_amount(ore: int, style: int) -> str:
-    """Decimal comma with the contract's variety: plain, space/NBSP thousands, kr, parentheses."""
-    kroner, cents = divmod(abs(ore), 100)
-    digits = f"{kroner:,}".replace(
-        ",", " " if style in (1, 3, 4) else NBSP if style == 2 else ""
-    )
-    number = f"{digits},{cents:02d}"
-    if ore < 0 and style == 4:
-        return f"kr ({number})"
-    signed = f"-{number}" if ore < 0 else number
-    return f"kr {signed}" if style in (3, 4) else signed
-
-
-def _parse_ore(text: str) -> int:
-    body = (
-        text.replace("kr", "").replace(" ", "").replace(NBSP, "").replace("\ufffd", "")
-    )
-    negative = body.startswith(("(", "-"))
-    body = body.strip("()-")
-    kroner, _, cents = body.partition(",")
-    value = int(kroner) * 100 + int((cents + "00")[:2])
-    return -value if negative else value
-
 
 def write_monthly_delivery(landing: Path) -> dict:
     """Add boei/<last day of the month after the latest delivery>/ with rent_ledger.csv,
     tenancies.csv and _manifest.json: Windows-1252, ';', decimal comma, dd.mm.yyyy, CRLF,
-    SHA-256 and data-row counts in the manifest (docs/contracts/sources.md).
+    SHA-256 and data-row counts in the manifest (docs/contracts/sources.md). Amounts are read with
+    the warehouse's parser (``orchestration.lib.parsing.amount``) and written with the sample
+    generator's formatting (``sample.files.amount_comma``, in its mix of styles).
 
     The postings: for every tenancy the ledger charged rent in the latest month, the month's
     rent (HUSLEIE, on the 1st); a payment of it (INNBETALING, 5th-20th) for about 85 %, a credit
@@ -373,7 +331,11 @@ def write_monthly_delivery(landing: Path) -> dict:
     import numpy as np
     import polars as pl
 
-    latest = ready_deliveries(landing, "boei")[-1]
+    from orchestration.lib.parsing import amount
+    from sample.files import amount_comma
+    from sample.shared import AMOUNT_STYLE_SHARES
+
+    latest = ready_delivery_folders(landing, "boei")[-1]
     last_date = dt.date.fromisoformat(latest.name)
     year, month = (
         (last_date.year + 1, 1)
@@ -384,8 +346,9 @@ def write_monthly_delivery(landing: Path) -> dict:
     folder = landing / "boei" / new_date.isoformat()
     folder.mkdir(parents=True, exist_ok=False)
 
-    # Who paid rent in the latest month, and how much (the ASCII columns suffice here; the
-    # amount's NBSP is dropped by _parse_ore, so a lossy decode is harmless for this purpose).
+    # Who paid rent in the latest month, and how much. polars reads only UTF-8: decoded lossily,
+    # the one non-ASCII character an amount holds (Windows-1252's no-break space, 0xA0) comes back
+    # as U+FFFD, and is put back before the warehouse's parser reads the amount.
     month_suffix = f".{last_date.month:02d}.{last_date.year}"
     ledger = pl.scan_csv(
         latest / "rent_ledger.csv",
@@ -404,14 +367,19 @@ def write_monthly_delivery(landing: Path) -> dict:
             (pl.col("posttype") == "HUSLEIE")
             & pl.col("bokfort_dato").str.ends_with(month_suffix)
         )
-        .select(pl.col("leieforhold_id").cast(pl.Int64), "belop")
+        .select(
+            pl.col("leieforhold_id").cast(pl.Int64),
+            (amount(pl.col("belop").str.replace_all("\ufffd", "\u00a0", literal=True), "decimal_comma") * 100)
+            .cast(pl.Int64)
+            .alias("ore"),
+        )
         .unique("leieforhold_id", keep="first")
         .sort("leieforhold_id")
         .collect()
     )
     rng = np.random.default_rng(20080131)
     tenancy = rents["leieforhold_id"].to_numpy()
-    rent = np.array([_parse_ore(t) for t in rents["belop"].to_list()], dtype=np.int64)
+    rent = rents["ore"].to_numpy()
     n = len(tenancy)
     pays = rng.random(n) < 0.85
     credit = rng.random(n) < 0.02
@@ -427,14 +395,22 @@ def write_monthly_delivery(landing: Path) -> dict:
         for t, r in zip(tenancy[credit], rent[credit])
     ]
     rows.sort()
-    styles = rng.integers(0, 5, len(rows))
-    out = io.StringIO()
-    out.write("bilag_id;leieforhold_id;bokfort_dato;posttype;belop\r\n")
-    for k, ((day, t, kind, ore), style) in enumerate(zip(rows, styles), start=1):
-        out.write(
-            f"B{bilag_max + k:0{width}d};{t};{day:02d}.{month:02d}.{year};{kind};{_format_amount(ore, int(style))}\r\n"
-        )
-    ledger_bytes = out.getvalue().encode("cp1252")
+    day, tenancies, kinds, ore = zip(*rows) if rows else ((), (), (), ())
+    postings = pl.DataFrame(
+        {
+            "bilag_id": [f"B{bilag_max + k:0{width}d}" for k in range(1, len(rows) + 1)],
+            "leieforhold_id": list(tenancies),
+            "bokfort_dato": [f"{d:02d}.{month:02d}.{year}" for d in day],
+            "posttype": list(kinds),
+            "ore": pl.Series(ore, dtype=pl.Int64),
+            "style": rng.choice(len(AMOUNT_STYLE_SHARES), size=len(rows), p=AMOUNT_STYLE_SHARES),
+        }
+    ).select(
+        "bilag_id", "leieforhold_id", "bokfort_dato", "posttype",
+        amount_comma(pl.col("ore"), pl.col("style")).alias("belop"),
+    )  # fmt: skip
+    ledger_text = postings.write_csv(separator=";", line_terminator="\r\n", quote_style="necessary")
+    ledger_bytes = ledger_text.encode("cp1252")
     tenancies_bytes = (latest / "tenancies.csv").read_bytes()
     tenancy_rows = tenancies_bytes.count(b"\n") - 1
     files = []
@@ -447,7 +423,7 @@ def write_monthly_delivery(landing: Path) -> dict:
             {"name": name, "rows": count, "sha256": hashlib.sha256(data).hexdigest()}
         )
     manifest = {"source": "boei", "delivery_date": new_date.isoformat(), "files": files}
-    (folder / MANIFEST).write_text(
+    (folder / MANIFEST_NAME).write_text(
         json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
     )
     return {
@@ -585,17 +561,17 @@ def baseline_main(landing: Path, out_dir: Path, decode: str, result_path: Path) 
     scratch.mkdir(exist_ok=True)
 
     t = time.perf_counter()
-    boei = ready_deliveries(landing, "boei")
+    boei = ready_delivery_folders(landing, "boei")
     ledger_files = [
         d / "rent_ledger.csv" for d in boei if (d / "rent_ledger.csv").exists()
     ]
     with_tenancies = [d for d in boei if (d / "tenancies.csv").exists()]
     tenancies_file = with_tenancies[-1] / "tenancies.csv"
     snapshot_date = with_tenancies[-1].name
-    petitions_file = [d for d in ready_deliveries(landing, "kemner")][
+    petitions_file = [d for d in ready_delivery_folders(landing, "kemner")][
         -1
     ] / "petitions.csv"
-    cases_file = [d for d in ready_deliveries(landing, "namsfogd")][-1] / "cases.xlsx"
+    cases_file = [d for d in ready_delivery_folders(landing, "namsfogd")][-1] / "cases.xlsx"
     timings["find_deliveries"] = time.perf_counter() - t
 
     con = duckdb.connect()
@@ -1024,11 +1000,7 @@ def machine_info() -> dict:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    mem_total = 0
-    with open("/proc/meminfo", encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("MemTotal:"):
-                mem_total = int(line.split()[1]) * 1024
+    mem_total = psutil.virtual_memory().total
     free = subprocess.run(
         ["free", "-h"], capture_output=True, text=True, check=False
     ).stdout
@@ -1114,7 +1086,7 @@ def benchmark(args) -> int:
         landing_cache, generated_s = ensure_landing(cache, scale)
         rows = ledger_rows(landing_cache)
         say(
-            f"{label}: {rows:,} rent-ledger rows in {len(ready_deliveries(landing_cache, 'boei'))} deliveries "
+            f"{label}: {rows:,} rent-ledger rows in {len(ready_delivery_folders(landing_cache, 'boei'))} deliveries "
             f"({sum(p.stat().st_size for p in landing_cache.glob('boei/*/rent_ledger.csv')) / 1e6:.0f} MB)"
         )
         run_dir = work / label
