@@ -965,7 +965,7 @@ def code_fingerprint() -> dict:
     """The commit and a hash of the code under test as it is on disk (others may be editing it)."""
     digest = hashlib.sha256()
     files = 0
-    for folder in ("orchestration", "dbt_project", "expectations"):
+    for folder in ("orchestration", "dbt_project", "expectations", "sample"):  # sample: the generator and the bundled zone
         for path in sorted((REPO_ROOT / folder).rglob("*")):
             parts = set(path.relative_to(REPO_ROOT).parts)
             if not path.is_file() or parts & {
