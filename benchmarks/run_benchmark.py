@@ -43,6 +43,7 @@ import psutil
 # The project's own code (importable through the editable install `uv run` provides): the
 # list of sources and delivery discovery are the warehouse's, not written again here.
 from orchestration.lib.contract import SOURCES
+from orchestration.lib.paths import WarehousePaths, table_file
 from orchestration.lib.delivery import (
     MANIFEST_NAME,
     read_manifest,
@@ -677,8 +678,9 @@ def verify_against_warehouse(
     import polars as pl
 
     report: dict = {}
-    published = warehouse / "published" / "petitions_evictions_by_year.parquet"
-    households = warehouse / "curated" / "households.parquet"
+    where = WarehousePaths(warehouse)
+    published = table_file(where.published_dir, "petitions_evictions_by_year")
+    households = table_file(where.curated_dir, "households")
     if not published.exists() or not households.exists():
         return {
             "status": "NOT CHECKED",
@@ -857,7 +859,7 @@ def measure_refresh(
         timeout_s=args.refresh_timeout,
         max_rss=int(args.max_rss_gb * GB),
     )
-    stats = run_stats(warehouse / "dagster_home", m)
+    stats = run_stats(WarehousePaths(warehouse).dagster_home, m)
     log_text = Path(m.log).read_text(encoding="utf-8", errors="replace")
     result = {
         "label": label,
@@ -1172,7 +1174,7 @@ def benchmark(args) -> int:
             "refresh": refresh,
             "share_of_full": refresh["measured"]["wall_s"] / full if full else None,
         }
-        households = run_dir / "warehouse" / "curated" / "households.parquet"
+        households = table_file(WarehousePaths(run_dir / "warehouse").curated_dir, "households")
         if refresh["status"] == "ok" and households.exists():
             import polars as pl
 
