@@ -6,7 +6,7 @@ already hold. That is correct only when what they hold is still true: every deli
 from is still in the raw layer unchanged, the pseudonym key, the dbt project and the settings are
 the same, and the new deliveries come after every delivery already built (a history is extended
 at its end, never in its middle). The warehouse itself checks this before each build, against a
-record of what the last successful build was built from (``state/dbt_build_basis.json``, written
+record of what the last successful build was built from (``WarehousePaths.dbt_build_basis``, written
 atomically after the build):
 
 - per source, every delivery date in the raw layer with a fingerprint of its files (size and
@@ -31,9 +31,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.lib.paths import WarehousePaths
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
-RECORD_NAME = "dbt_build_basis.json"
 # What dbt builds from in the project folder (its target/, logs/ are outputs).
 DBT_CODE_PARTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 DBT_CODE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
@@ -129,25 +129,23 @@ def decide(previous: dict | None, current: dict) -> Decision:
     return Decision(False, f"{len(new)} new deliver{'y' if len(new) == 1 else 'ies'} ({', '.join(new)})")
 
 
-def record_path(state_dir: Path) -> Path:
-    return state_dir / RECORD_NAME
-
-
-def read_basis(state_dir: Path) -> dict | None:
-    """The basis of the last complete build, or None (none recorded, or unreadable)."""
+def read_basis(paths: WarehousePaths) -> dict | None:
+    """The basis of the last complete build, or None (none recorded, unreadable, or no database)."""
+    if not paths.database.exists():
+        return None
     try:
-        record = json.loads(record_path(state_dir).read_text(encoding="utf-8"))
+        record = json.loads(paths.dbt_build_basis.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return record if isinstance(record, dict) and isinstance(record.get("deliveries"), dict) else None
 
 
-def record_basis(state_dir: Path, basis: dict) -> None:
+def record_basis(paths: WarehousePaths, basis: dict) -> None:
     from orchestration.lib.atomic import write_text_atomic
 
-    write_text_atomic(json.dumps(basis, indent=1, sort_keys=True), record_path(state_dir))
+    write_text_atomic(json.dumps(basis, indent=1, sort_keys=True), paths.dbt_build_basis)
 
 
-def forget_basis(state_dir: Path) -> None:
+def forget_basis(paths: WarehousePaths) -> None:
     """Before a build: one that fails or stops half-way leaves no record, so the next one is full."""
-    record_path(state_dir).unlink(missing_ok=True)
+    paths.dbt_build_basis.unlink(missing_ok=True)

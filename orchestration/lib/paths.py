@@ -156,6 +156,11 @@ class WarehousePaths:
         return self.state_dir / "last_refresh.json"
 
     @property
+    def dbt_build_basis(self) -> Path:
+        """What the dbt tables were last built from in full (``incremental``: incremental or full build)."""
+        return self.state_dir / "dbt_build_basis.json"
+
+    @property
     def publishing_baseline_dir(self) -> Path:
         return self.state_dir / "publishing-baseline"
 

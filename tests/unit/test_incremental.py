@@ -90,9 +90,11 @@ def test_basis_from_the_raw_layer_sees_a_rewritten_file_and_never_holds_the_key(
     built = incremental.build_basis(settings)
     assert sorted(built["deliveries"]["boei"]) == ["2007-06-30"]  # one delivery of two files, no _schema
 
-    incremental.record_basis(settings.state_dir, built)
-    assert incremental.read_basis(settings.state_dir) == built
-    assert "a-key" not in incremental.record_path(settings.state_dir).read_text()
+    incremental.record_basis(settings.paths, built)
+    assert incremental.read_basis(settings.paths) is None  # no database: nothing is built
+    settings.paths.database.write_bytes(b"")
+    assert incremental.read_basis(settings.paths) == built
+    assert "a-key" not in settings.paths.dbt_build_basis.read_text()
 
     _raw_file(settings, "boei", "tenancies", "2007-12-31")
     _raw_file(settings, "boei", "rent_ledger", "2007-12-31")
@@ -107,14 +109,17 @@ def test_basis_from_the_raw_layer_sees_a_rewritten_file_and_never_holds_the_key(
 
 
 def test_a_forgotten_or_unreadable_record_is_no_record(tmp_path):
-    settings = _settings(tmp_path)
-    incremental.record_basis(settings.state_dir, BUILT)
-    incremental.forget_basis(settings.state_dir)
-    assert incremental.read_basis(settings.state_dir) is None
-    incremental.record_path(settings.state_dir).write_text("{not json")
-    assert incremental.read_basis(settings.state_dir) is None
-    incremental.record_path(settings.state_dir).write_text(json.dumps([1, 2]))
-    assert incremental.read_basis(settings.state_dir) is None
+    paths = _settings(tmp_path).paths
+    paths.root.mkdir(parents=True)
+    paths.database.write_bytes(b"")
+    incremental.record_basis(paths, BUILT)
+    assert incremental.read_basis(paths) == BUILT
+    incremental.forget_basis(paths)
+    assert incremental.read_basis(paths) is None
+    paths.dbt_build_basis.write_text("{not json")
+    assert incremental.read_basis(paths) is None
+    paths.dbt_build_basis.write_text(json.dumps([1, 2]))
+    assert incremental.read_basis(paths) is None
 
 
 def test_a_dbt_model_change_changes_the_code_digest(tmp_path):

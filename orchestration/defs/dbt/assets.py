@@ -116,11 +116,10 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             # The incremental models may merge in only the new deliveries when what they hold is
             # still true; the warehouse decides (orchestration/lib/incremental.py), not an operator.
             basis = incremental.build_basis(settings)
-            previous = incremental.read_basis(settings.state_dir) if settings.database_path.exists() else None
-            decision = incremental.decide(previous, basis)
+            decision = incremental.decide(incremental.read_basis(settings.paths), basis)
             context.log.info(f"dbt build, {decision}")
             # A build that fails or stops half-way leaves no record: the next one rebuilds in full.
-            incremental.forget_basis(settings.state_dir)
+            incremental.forget_basis(settings.paths)
             arguments = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"]
             with _dbt_console(target) as quiet:
                 events = dbt.cli(
@@ -133,7 +132,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
                     # dbt exited 0 (the stream raises otherwise). A selection of models (a subset
                     # run from the UI) builds only some tables: it is no basis for the next build.
                     if not context.is_subset:
-                        incremental.record_basis(settings.state_dir, basis)
+                        incremental.record_basis(settings.paths, basis)
                 finally:
                     if quiet and (target / "run_results.json").exists():
                         summary, problems = console.dbt_summary(target / "run_results.json")
