@@ -48,11 +48,13 @@ def test_an_undelivered_source_publishes_no_row_and_the_page_says_not_yet_known(
     assert atomic.read_table_metadata(path)["not_yet_delivered"] == ["regnskap/ledger.csv"]
     assert atomic.read_table_metadata(published / "cases_by_district.parquet")["not_yet_delivered"] == []
 
-    page = write_release(published, run_id="run-1", generated_at=WHEN).path.read_text(encoding="utf-8")
-    block = page[page.index('id="table-project_accounts_summary"'):]
-    block = block[: block.index("</div>")]
-    assert "not yet known" in block and "regnskap/ledger.csv" in block
-    assert "0.00" not in block and "0,00" not in block
+    release = write_release(published, run_id="run-1", generated_at=WHEN)
+    for language, unknown in (("nb", "ennå ikke kjent"), ("en", "not yet known")):
+        page = release.pages[language].read_text(encoding="utf-8")
+        block = page[page.index('id="table-project_accounts_summary"'):]
+        block = block[: block.index("</div>")]
+        assert unknown in block and "regnskap/ledger.csv" in block, language
+        assert "0.00" not in block and "0,00" not in block, language
 
 
 def test_the_delivered_source_is_published_again_once_it_arrives(tmp_path, dbt_manifest):
