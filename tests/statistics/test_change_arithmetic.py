@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from orchestration.lib.disclosure import protect, rule_for, verify
-from tests.statistics.sql_models import run_model
+from tests.support.sql_models import run_model
 
 D = dt.date
 SCHEMA = {

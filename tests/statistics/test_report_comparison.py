@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from tests.statistics.sql_models import REPORT_FIGURE_TYPES, load_seed, run_model
+from tests.support.sql_models import REPORT_FIGURE_TYPES, load_seed, run_model
 
 # Tables 1 and 2 of the report: (petitions, evictions) per source and year.
 REPORT_COUNTS = {("collector", 2006): (110, 29), ("collector", 2007): (229, 27),

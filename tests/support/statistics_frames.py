@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from tests.statistics.sql_models import REPORT_FIGURE_TYPES, load_seed, run_model
+from tests.support.sql_models import REPORT_FIGURE_TYPES, load_seed, run_model
 
 REPORT_COUNTS = {("collector", 2006): (110, 29), ("collector", 2007): (229, 27),
                  ("bailiff", 2006): (445, 116), ("bailiff", 2007): (539, 141)}  # fmt: skip
