@@ -1,0 +1,154 @@
+"""Incremental against full (issue #15): the same landing zone built both ways gives the same tables.
+
+A copy of the bundled sample arrives one delivery date at a time, with a refresh after each: the
+first builds everything, the later ones merge in only the new deliveries (the warehouse says so).
+The same zone refreshed once into an empty warehouse is the full build. Every curated and
+published Parquet table (the revision log aside: it records the step-wise publications) and every
+table of the dbt database must be equal, row for row. Then an older delivery is loaded again
+(``reload: true``, as from the Launchpad) into the step-wise warehouse: the warehouse detects it,
+rebuilds in full and again equals the full build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import duckdb
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from orchestration.lib.paths import WarehousePaths
+from orchestration.settings import BUNDLED_SAMPLE_DIR, REPO_ROOT
+from tests.integration.conftest import run_refresh
+
+pytestmark = pytest.mark.process  # five refreshes of a copied sample
+
+KEY = {"EVICTIONS_PSEUDONYM_KEY": "a-test-key-for-an-incremental-landing-zone-2008"}
+# Delivery dates in the order they arrive; regnskap's only delivery comes with the last.
+STEPS = (("2006-06-30", "2006-12-31"), ("2007-06-30",), ("2007-12-31", "2008-01-31"))
+RELOADED = ("boei", "2006-12-31")
+
+
+def _copy(landing, dates) -> None:
+    for source_dir in sorted(BUNDLED_SAMPLE_DIR.iterdir()):
+        for delivery in sorted(source_dir.iterdir()):
+            target = landing / source_dir.name / delivery.name
+            if delivery.name in dates and not target.exists():
+                shutil.copytree(delivery, target)
+
+
+def _decision(output: str) -> str:
+    lines = [line for line in output.splitlines() if "dbt build, " in line]
+    assert len(lines) == 1, output[-4000:]
+    return lines[0].split("dbt build, ", 1)[1].strip()
+
+
+def _canonical(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows in one order: sorted by every column that can be sorted (lists cannot)."""
+    sortable = [name for name, dtype in frame.schema.items() if not dtype.is_nested()]
+    return frame.sort(sortable, nulls_last=True) if sortable and frame.height else frame
+
+
+def _tables(warehouse) -> dict[str, pl.DataFrame]:
+    tables = {}
+    for folder in ("curated", "published"):
+        for path in sorted((warehouse / folder).glob("*.parquet")):
+            if path.name != "revisions.parquet":
+                tables[f"{folder}/{path.name}"] = _canonical(pl.read_parquet(path))
+    with duckdb.connect(str(WarehousePaths(warehouse).database), read_only=True) as connection:
+        relations = connection.execute(
+            "select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE'"
+        ).fetchall()
+        for schema, name in relations:
+            frame = pl.from_arrow(connection.sql(f'select * from "{schema}"."{name}"').to_arrow_table())
+            tables[f"warehouse.duckdb {schema}.{name}"] = _canonical(frame)
+    return tables
+
+
+def _assert_same_tables(built, expected) -> None:
+    assert sorted(built) == sorted(expected)
+    assert any(name.endswith("int_tenancies_historized") for name in expected)
+    for name in expected:
+        try:
+            assert_frame_equal(built[name], expected[name], check_exact=True)
+        except AssertionError as difference:
+            raise AssertionError(f"{name}: {difference}") from None
+
+
+def _reload(landing, warehouse, source: str, date: str) -> subprocess.CompletedProcess:
+    """The refresh job with an ingest step's config, as launched from the Launchpad."""
+    script = (
+        "import json, sys\n"
+        "import dagster as dg\n"
+        "from orchestration.cli import prepare_environment\n"
+        "from orchestration.definitions import build_definitions\n"
+        "from orchestration.lib.dbt_manifest import ensure_manifest\n"
+        "from orchestration.settings import load_settings\n"
+        "prepare_environment(load_settings())\n"
+        "ensure_manifest()\n"
+        "job = build_definitions().resolve_job_def('refresh')\n"
+        "with dg.DagsterInstance.get() as instance:\n"
+        "    result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=json.loads(sys.argv[1]))\n"
+        "sys.exit(0 if result.success else 1)\n"
+    )
+    config = {"ops": {f"ingest_{source}": {"config": {"deliveries": [f"{source}/{date}"], "reload": True}}}}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVICTIONS_", "DAGSTER_HOME"))}
+    env.update({"EVICTIONS_LANDING_DIR": str(landing), "EVICTIONS_WAREHOUSE_DIR": str(warehouse), **KEY})
+    return subprocess.run([sys.executable, "-c", script, json.dumps(config)], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, dbt_manifest) -> dict:
+    root = tmp_path_factory.mktemp("incremental")
+    landing, stepwise = root / "landing", root / "stepwise"
+    decisions = []
+    arrived: tuple[str, ...] = ()
+    for step in STEPS:
+        arrived += step
+        _copy(landing, arrived)
+        refresh = run_refresh(landing, stepwise, KEY)
+        assert refresh.returncode == 0, refresh.output[-6000:]
+        decisions.append(_decision(refresh.output))
+    incremental_tables = _tables(stepwise)
+
+    full = run_refresh(landing, root / "full", KEY)
+    assert full.returncode == 0, full.output[-6000:]
+
+    reloaded = _reload(landing, stepwise, *RELOADED)
+    output = reloaded.stdout + reloaded.stderr
+    assert reloaded.returncode == 0, output[-6000:]
+    return {
+        "decisions": decisions,
+        "full_decision": _decision(full.output),
+        "incremental": incremental_tables,
+        "full": _tables(root / "full"),
+        "reload_output": output,
+        "reloaded": _tables(stepwise),
+    }
+
+
+def test_the_first_refresh_builds_in_full_and_each_later_one_merges_only_its_deliveries(built):
+    first, *later = built["decisions"]
+    assert first == "full rebuild: no record of a complete earlier build"
+    assert later[0] == (
+        "incremental: 5 new deliveries (bbl 2007-06-30, boei 2007-06-30, kemner 2007-06-30, namsfogd 2007-06-30, "
+        "prosjekt 2007-06-30)"
+    )
+    assert later[1].startswith("incremental: 6 new deliveries (bbl 2007-12-31, ") and "regnskap 2008-01-31" in later[1]
+    assert built["full_decision"] == "full rebuild: no record of a complete earlier build"
+
+
+def test_incremental_refreshes_give_the_tables_of_a_full_build(built):
+    _assert_same_tables(built["incremental"], built["full"])
+
+
+def test_an_older_delivery_reloaded_rebuilds_in_full_and_equals_a_build_from_scratch(built):
+    source, date = RELOADED
+    assert f"dbt build, full rebuild: {source} {date} was reloaded" in built["reload_output"]
+    _assert_same_tables(built["reloaded"], built["full"])
