@@ -1,4 +1,5 @@
-"""The dbt project as Dagster assets: one ``dbt build`` per refresh.
+"""The dbt project as Dagster assets: one ``dbt build`` per refresh, incremental or with
+``--full-refresh`` as the warehouse decides (``orchestration/lib/incremental.py``).
 
 The manifest is built by ``evictions setup`` (``dbt parse``), by the refresh command
 and by CI, never at import: loading the definitions only reads it.
