@@ -7,6 +7,10 @@ published Parquet table (the revision log aside: it records the step-wise public
 table of the dbt database must be equal, row for row. Then an older delivery is loaded again
 (``reload: true``, as from the Launchpad) into the step-wise warehouse: the warehouse detects it,
 rebuilds in full and again equals the full build.
+
+The same comparison on a zone from the contract-driven generator (tests/contract_zone), which holds
+what the sample does not: an empty latest snapshot (prosjekt; no case is current any more), empty
+notification lists, forced_sales.xlsx empty in one delivery, and sources whose delivery dates differ.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from orchestration.lib.paths import WarehousePaths
 from orchestration.settings import BUNDLED_SAMPLE_DIR, REPO_ROOT
 from tests.integration.conftest import run_refresh
 
-pytestmark = pytest.mark.process  # five refreshes of a copied sample
+pytestmark = pytest.mark.process  # five refreshes of a copied sample, four of a generated zone
 
 KEY = {"EVICTIONS_PSEUDONYM_KEY": "a-test-key-for-an-incremental-landing-zone-2008"}
 # Delivery dates in the order they arrive; regnskap's only delivery comes with the last.
@@ -152,3 +156,31 @@ def test_an_older_delivery_reloaded_rebuilds_in_full_and_equals_a_build_from_scr
     source, date = RELOADED
     assert f"dbt build, full rebuild: {source} {date} was reloaded" in built["reload_output"]
     _assert_same_tables(built["reloaded"], built["full"])
+
+
+@pytest.fixture(scope="module")
+def generated_zone(tmp_path_factory, dbt_manifest) -> dict:
+    from tests.contract_zone.test_refresh import SLOW_SHAPE, build_zone, include_the_shapes_that_once_broke_dbt
+
+    zone = include_the_shapes_that_once_broke_dbt(build_zone(SLOW_SHAPE))
+    root = tmp_path_factory.mktemp("incremental_zone")
+    landing, stepwise = root / "landing", root / "stepwise"
+    decisions = []
+    # The n-th delivery of every source arrives with step n.
+    for step in range(max(len(deliveries) for deliveries in zone.deliveries.values())):
+        for deliveries in zone.deliveries.values():
+            if step < len(deliveries):
+                deliveries[step].write(landing)
+        refresh = run_refresh(landing, stepwise, KEY)
+        assert refresh.returncode == 0, refresh.output[-6000:]
+        decisions.append(_decision(refresh.output))
+    full = run_refresh(landing, root / "full", KEY)
+    assert full.returncode == 0, full.output[-6000:]
+    return {"decisions": decisions, "incremental": _tables(stepwise), "full": _tables(root / "full")}
+
+
+def test_a_generated_zone_built_incrementally_equals_its_full_build(generated_zone):
+    first, *later = generated_zone["decisions"]
+    assert first.startswith("full rebuild: ")
+    assert later and all(decision.startswith("incremental: ") for decision in later), later
+    _assert_same_tables(generated_zone["incremental"], generated_zone["full"])
