@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import concurrent.futures
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -43,12 +44,12 @@ import psutil
 # The project's own code (importable through the editable install `uv run` provides): the
 # list of sources and delivery discovery are the warehouse's, not written again here.
 from orchestration.lib.contract import SOURCES
-from orchestration.lib.paths import WarehousePaths, table_file
 from orchestration.lib.delivery import (
     MANIFEST_NAME,
     read_manifest,
     ready_delivery_folders,
 )
+from orchestration.lib.paths import WarehousePaths, table_file
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = Path(__file__).resolve().parent
@@ -69,9 +70,7 @@ T0 = time.monotonic()
 
 def say(message: str) -> None:
     elapsed = time.monotonic() - T0
-    print(
-        f"[bench +{int(elapsed // 60):02d}:{elapsed % 60:04.1f}] {message}", flush=True
-    )
+    print(f"[bench +{int(elapsed // 60):02d}:{elapsed % 60:04.1f}] {message}", flush=True)
 
 
 def human_bytes(n: float | None) -> str:
@@ -121,16 +120,10 @@ class Measured:
     command: list[str]
     exit_code: int | None = None
     wall_s: float = 0.0
-    peak_rss_tree: int = (
-        0  # bytes: max over time of the sum of RSS over the process tree
-    )
+    peak_rss_tree: int = 0  # bytes: max over time of the sum of RSS over the process tree
     peak_rss_single_polled: int = 0  # bytes: max over time of the largest process's RSS
-    max_rss_single_rusage: int = (
-        0  # bytes: ru_maxrss from wait4 (largest process, exact)
-    )
-    cpu_s: float = (
-        0.0  # user + system CPU seconds of the process and every descendant it reaped
-    )
+    max_rss_single_rusage: int = 0  # bytes: ru_maxrss from wait4 (largest process, exact)
+    cpu_s: float = 0.0  # user + system CPU seconds of the process and every descendant it reaped
     peak_processes: int = 0
     started_epoch: float = 0.0
     ended_epoch: float = 0.0
@@ -171,11 +164,7 @@ def run_measured(
                 m.peak_rss_single_polled = max(m.peak_rss_single_polled, single)
                 m.peak_processes = max(m.peak_processes, count)
                 now = time.monotonic()
-                if (
-                    timeout_s is not None
-                    and now - started > timeout_s
-                    and m.stopped is None
-                ):
+                if timeout_s is not None and now - started > timeout_s and m.stopped is None:
                     m.stopped = f"timeout: still running after {timeout_s:.0f} s"
                     _kill_group(proc.pid)
                 if max_rss is not None and total > max_rss and m.stopped is None:
@@ -217,10 +206,8 @@ def _kill_group(pgid: int, quiet: bool = False) -> None:
     if not quiet:
         say(f"  stopping process group {pgid}")
     time.sleep(3)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 _STEP_EVENT = re.compile(r" - (\S+) - (STEP_START|STEP_SUCCESS|STEP_FAILURE)\b")
@@ -275,9 +262,7 @@ def ensure_landing(cache_dir: Path, scale: int) -> tuple[Path, float | None]:
     if landing_complete(landing):
         say(f"scale {scale}: reusing the landing zone {landing}")
         return landing, None
-    say(
-        f"scale {scale}: generating the landing zone {landing} (sample.write_sample)"
-    )
+    say(f"scale {scale}: generating the landing zone {landing} (sample.write_sample)")
     from sample import write_sample
 
     if landing.exists():
@@ -338,11 +323,7 @@ def write_monthly_delivery(landing: Path) -> dict:
 
     latest = ready_delivery_folders(landing, "boei")[-1]
     last_date = dt.date.fromisoformat(latest.name)
-    year, month = (
-        (last_date.year + 1, 1)
-        if last_date.month == 12
-        else (last_date.year, last_date.month + 1)
-    )
+    year, month = (last_date.year + 1, 1) if last_date.month == 12 else (last_date.year, last_date.month + 1)
     new_date = dt.date(year, month, calendar.monthrange(year, month)[1])
     folder = landing / "boei" / new_date.isoformat()
     folder.mkdir(parents=True, exist_ok=False)
@@ -357,17 +338,10 @@ def write_monthly_delivery(landing: Path) -> dict:
         infer_schema=False,
         encoding="utf8-lossy",
     )
-    bilag_max = (
-        ledger.select(pl.col("bilag_id").str.slice(1).cast(pl.Int64).max())
-        .collect()
-        .item()
-    )
+    bilag_max = ledger.select(pl.col("bilag_id").str.slice(1).cast(pl.Int64).max()).collect().item()
     width = ledger.select(pl.col("bilag_id").str.len_chars().max()).collect().item() - 1
     rents = (
-        ledger.filter(
-            (pl.col("posttype") == "HUSLEIE")
-            & pl.col("bokfort_dato").str.ends_with(month_suffix)
-        )
+        ledger.filter((pl.col("posttype") == "HUSLEIE") & pl.col("bokfort_dato").str.ends_with(month_suffix))
         .select(
             pl.col("leieforhold_id").cast(pl.Int64),
             (amount(pl.col("belop").str.replace_all("\ufffd", "\u00a0", literal=True), "decimal_comma") * 100)
@@ -387,13 +361,9 @@ def write_monthly_delivery(landing: Path) -> dict:
     pay_day = rng.integers(5, 21, n)
     rows: list[tuple[int, int, str, int]] = []  # (day, tenancy, type, øre)
     rows += [(1, int(t), "HUSLEIE", int(r)) for t, r in zip(tenancy, rent)]
+    rows += [(int(d), int(t), "INNBETALING", -int(r)) for t, r, d in zip(tenancy[pays], rent[pays], pay_day[pays])]
     rows += [
-        (int(d), int(t), "INNBETALING", -int(r))
-        for t, r, d in zip(tenancy[pays], rent[pays], pay_day[pays])
-    ]
-    rows += [
-        (10, int(t), "KREDIT", -max(100, int(r) // 10 // 100 * 100))
-        for t, r in zip(tenancy[credit], rent[credit])
+        (10, int(t), "KREDIT", -max(100, int(r) // 10 // 100 * 100)) for t, r in zip(tenancy[credit], rent[credit])
     ]
     rows.sort()
     day, tenancies, kinds, ore = zip(*rows) if rows else ((), (), (), ())
@@ -420,13 +390,9 @@ def write_monthly_delivery(landing: Path) -> dict:
         ("rent_ledger.csv", ledger_bytes, len(rows)),
     ):
         (folder / name).write_bytes(data)
-        files.append(
-            {"name": name, "rows": count, "sha256": hashlib.sha256(data).hexdigest()}
-        )
+        files.append({"name": name, "rows": count, "sha256": hashlib.sha256(data).hexdigest()})
     manifest = {"source": "boei", "delivery_date": new_date.isoformat(), "files": files}
-    (folder / MANIFEST_NAME).write_text(
-        json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
-    )
+    (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return {
         "delivery": f"boei/{new_date}",
         "postings": len(rows),
@@ -461,9 +427,7 @@ STAGES = ("ingest", "validation", "dbt", "publish", "release", "other checks")
 def run_stats(dagster_home: Path, measured: Measured) -> dict:
     """Step timings of the newest run of the instance, grouped into stages."""
     if not (dagster_home / "dagster.yaml").exists():
-        return {
-            "error": "no Dagster instance (the refresh stopped before Dagster started)"
-        }
+        return {"error": "no Dagster instance (the refresh stopped before Dagster started)"}
     try:
         from dagster import DagsterInstance
 
@@ -474,16 +438,12 @@ def run_stats(dagster_home: Path, measured: Measured) -> dict:
             record = records[0]
             steps = {}
             for s in instance.get_run_step_stats(record.dagster_run.run_id):
-                took = (
-                    (s.end_time - s.start_time)
-                    if (s.start_time and s.end_time)
-                    else None
-                )
+                took = (s.end_time - s.start_time) if (s.start_time and s.end_time) else None
                 steps[s.step_key] = {
                     "seconds": took,
                     "status": str(s.status.value if s.status else None),
                 }
-    except Exception as error:  # noqa: BLE001 - the benchmark reports what it can, whatever failed
+    except Exception as error:
         return {"error": f"{type(error).__name__}: {error}"}
     stages = {name: 0.0 for name in STAGES}
     for key, step in steps.items():
@@ -499,9 +459,7 @@ def run_stats(dagster_home: Path, measured: Measured) -> dict:
         # Dagster and process start-up and everything between steps: total - sum of steps.
         "startup_and_overhead_s": measured.wall_s - in_steps,
         "before_run_start_s": (start - measured.started_epoch) if start else None,
-        "run_overhead_between_steps_s": ((end - start) - in_steps)
-        if (start and end)
-        else None,
+        "run_overhead_between_steps_s": ((end - start) - in_steps) if (start and end) else None,
         "after_run_end_s": (measured.ended_epoch - end) if end else None,
     }
 
@@ -525,9 +483,7 @@ def _transcode_iconv(files: list[Path], scratch: Path) -> list[Path]:
     def one(pair: tuple[Path, Path]) -> None:
         src, dst = pair
         with dst.open("wb") as out:
-            subprocess.run(
-                [iconv, "-f", "CP1252", "-t", "UTF-8", str(src)], stdout=out, check=True
-            )
+            subprocess.run([iconv, "-f", "CP1252", "-t", "UTF-8", str(src)], stdout=out, check=True)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         list(pool.map(one, zip(files, targets)))
@@ -563,15 +519,11 @@ def baseline_main(landing: Path, out_dir: Path, decode: str, result_path: Path) 
 
     t = time.perf_counter()
     boei = ready_delivery_folders(landing, "boei")
-    ledger_files = [
-        d / "rent_ledger.csv" for d in boei if (d / "rent_ledger.csv").exists()
-    ]
+    ledger_files = [d / "rent_ledger.csv" for d in boei if (d / "rent_ledger.csv").exists()]
     with_tenancies = [d for d in boei if (d / "tenancies.csv").exists()]
     tenancies_file = with_tenancies[-1] / "tenancies.csv"
     snapshot_date = with_tenancies[-1].name
-    petitions_file = [d for d in ready_delivery_folders(landing, "kemner")][
-        -1
-    ] / "petitions.csv"
+    petitions_file = [d for d in ready_delivery_folders(landing, "kemner")][-1] / "petitions.csv"
     cases_file = [d for d in ready_delivery_folders(landing, "namsfogd")][-1] / "cases.xlsx"
     timings["find_deliveries"] = time.perf_counter() - t
 
@@ -602,12 +554,8 @@ def baseline_main(landing: Path, out_dir: Path, decode: str, result_path: Path) 
             counts_out=_sql_str(counts_out),
         )
         # Statements end with ';' at the end of a line; comments are dropped first.
-        body = "\n".join(
-            line for line in sql.splitlines() if not line.lstrip().startswith("--")
-        )
-        return [
-            s.strip() for s in re.split(r";\s*$", body, flags=re.MULTILINE) if s.strip()
-        ]
+        body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+        return [s.strip() for s in re.split(r";\s*$", body, flags=re.MULTILINE) if s.strip()]
 
     decode_used = decode
     ledgers, tenancies, encoding = ledger_files, tenancies_file, "utf-8"
@@ -637,19 +585,13 @@ def baseline_main(landing: Path, out_dir: Path, decode: str, result_path: Path) 
             _transcode_iconv([tenancies_file], scratch),
         )
         timings["transcode"] = time.perf_counter() - t
-        con.execute(
-            "drop table if exists postings; drop table if exists arrears; drop table if exists counts"
-        )
-        for name, statement in zip(
-            names, statements("utf-8", ledgers, tenancies), strict=True
-        ):
+        con.execute("drop table if exists postings; drop table if exists arrears; drop table if exists counts")
+        for name, statement in zip(names, statements("utf-8", ledgers, tenancies), strict=True):
             t = time.perf_counter()
             con.execute(statement)
             timings[name] = time.perf_counter() - t
     unique_postings = con.execute("select count(*) from postings").fetchone()[0]
-    counts = con.execute(
-        "select source, year, petitions, evictions from counts"
-    ).fetchall()
+    counts = con.execute("select source, year, petitions, evictions from counts").fetchall()
     total = time.perf_counter() - started
     shutil.rmtree(scratch, ignore_errors=True)
     result_path.write_text(
@@ -671,9 +613,7 @@ def baseline_main(landing: Path, out_dir: Path, decode: str, result_path: Path) 
     return 0
 
 
-def verify_against_warehouse(
-    baseline_dir: Path, warehouse: Path, baseline: dict
-) -> dict:
+def verify_against_warehouse(baseline_dir: Path, warehouse: Path, baseline: dict) -> dict:
     """The baseline's counts and arrears against the warehouse's published and curated tables."""
     import polars as pl
 
@@ -721,22 +661,16 @@ def verify_against_warehouse(
         pl.col("arrears_nok").cast(pl.Decimal(14, 2)).alias("warehouse"),
         "snapshot_date",
     )
-    joined = ours_arrears.join(
-        theirs_arrears, on="tenancy_id", how="full", coalesce=True
-    )
+    joined = ours_arrears.join(theirs_arrears, on="tenancy_id", how="full", coalesce=True)
     mismatched = joined.filter(
-        pl.col("baseline").is_null()
-        | pl.col("warehouse").is_null()
-        | (pl.col("baseline") != pl.col("warehouse"))
+        pl.col("baseline").is_null() | pl.col("warehouse").is_null() | (pl.col("baseline") != pl.col("warehouse"))
     )
     # A few tenancies to show: the largest arrears, some ordinary non-zero ones, and zeros.
     nonzero = joined.filter(pl.col("warehouse") != 0).sort("tenancy_id")
     shown = pl.concat(
         [
             joined.sort("warehouse", descending=True, nulls_last=True).head(2),
-            nonzero.gather_every(max(1, nonzero.height // 3)).head(3)
-            if nonzero.height
-            else nonzero,
+            nonzero.gather_every(max(1, nonzero.height // 3)).head(3) if nonzero.height else nonzero,
             joined.filter(pl.col("warehouse") == 0).head(1),
         ]
     ).unique("tenancy_id", maintain_order=True)
@@ -760,9 +694,7 @@ def verify_against_warehouse(
         }
         for r in mismatched.head(5).iter_rows(named=True)
     ]
-    report["status"] = (
-        "OK" if report["counts_ok"] and report["arrears_ok"] else "MISMATCH"
-    )
+    report["status"] = "OK" if report["counts_ok"] and report["arrears_ok"] else "MISMATCH"
     return report
 
 
@@ -783,11 +715,7 @@ def size_label(n: int) -> str:
 
 
 def base_env() -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("EVICTIONS_", "DAGSTER_"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVICTIONS_", "DAGSTER_"))}
     env.update(
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DAGSTER_DISABLE_TELEMETRY="1",
@@ -818,10 +746,7 @@ _DBT_NODE = re.compile(
 
 def slowest_dbt_nodes(log_text: str, top: int = 12) -> dict:
     """dbt's own per-node timings from the refresh log: the slowest nodes, and totals by kind."""
-    nodes = [
-        (name.strip(), float(sec))
-        for name, sec in _DBT_NODE.findall(_ANSI.sub("", log_text))
-    ]
+    nodes = [(name.strip(), float(sec)) for name, sec in _DBT_NODE.findall(_ANSI.sub("", log_text))]
     kinds: dict[str, float] = {}
     for name, sec in nodes:
         kind = (
@@ -834,19 +759,12 @@ def slowest_dbt_nodes(log_text: str, top: int = 12) -> dict:
         kinds[kind] = kinds.get(kind, 0.0) + sec
     return {
         "nodes": len(nodes),
-        "seconds_by_kind": {
-            k: round(v, 2) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])
-        },
-        "slowest": [
-            {"node": n, "seconds": s}
-            for n, s in sorted(nodes, key=lambda x: -x[1])[:top]
-        ],
+        "seconds_by_kind": {k: round(v, 2) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])},
+        "slowest": [{"node": n, "seconds": s} for n, s in sorted(nodes, key=lambda x: -x[1])[:top]],
     }
 
 
-def measure_refresh(
-    label: str, landing: Path | None, warehouse: Path, logs: Path, args
-) -> dict:
+def measure_refresh(label: str, landing: Path | None, warehouse: Path, logs: Path, args) -> dict:
     say(f"{label}: evictions refresh (fresh process, warehouse {warehouse})")
     load_before = load_average()
     manifest = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
@@ -863,16 +781,11 @@ def measure_refresh(
     log_text = Path(m.log).read_text(encoding="utf-8", errors="replace")
     result = {
         "label": label,
-        "status": "ok"
-        if m.exit_code == 0 and not m.stopped
-        else ("stopped" if m.stopped else "failed"),
+        "status": "ok" if m.exit_code == 0 and not m.stopped else ("stopped" if m.stopped else "failed"),
         "measured": asdict(m),
         "dagster": stats,
         # A changed model makes the refresh run `dbt parse` first (others edit dbt_project/ too).
-        "dbt_manifest_rebuilt": (
-            manifest.stat().st_mtime if manifest.exists() else None
-        )
-        != manifest_mtime,
+        "dbt_manifest_rebuilt": (manifest.stat().st_mtime if manifest.exists() else None) != manifest_mtime,
         "failures": re.findall(r"step (\S+) failed: (.*)", log_text)[:10],
         "dbt_nodes": slowest_dbt_nodes(log_text),
         "load_average_before": load_before,
@@ -884,11 +797,7 @@ def measure_refresh(
         f"peak RSS {human_bytes(m.peak_rss_tree)} (process tree) / {human_bytes(m.max_rss_single_rusage)} "
         f"(largest process), CPU {m.cpu_s:.0f} s; "
         + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items())
-        + (
-            f"; start-up/overhead {stats['startup_and_overhead_s']:.1f} s"
-            if "startup_and_overhead_s" in stats
-            else ""
-        )
+        + (f"; start-up/overhead {stats['startup_and_overhead_s']:.1f} s" if "startup_and_overhead_s" in stats else "")
         + (f"; {m.stopped}" if m.stopped else "")
     )
     if result["status"] != "ok":
@@ -898,9 +807,7 @@ def measure_refresh(
     return result
 
 
-def measure_baseline(
-    label: str, landing: Path, out: Path, logs: Path, decode: str
-) -> dict:
+def measure_baseline(label: str, landing: Path, out: Path, logs: Path, decode: str) -> dict:
     say(f"{label}: baseline ({decode}) in a fresh process")
     result_file = out / "baseline.json"
     m = run_measured(
@@ -967,7 +874,12 @@ def code_fingerprint() -> dict:
     """The commit and a hash of the code under test as it is on disk (others may be editing it)."""
     digest = hashlib.sha256()
     files = 0
-    for folder in ("orchestration", "dbt_project", "expectations", "sample"):  # sample: the generator and the bundled zone
+    for folder in (
+        "orchestration",
+        "dbt_project",
+        "expectations",
+        "sample",
+    ):  # sample: the generator and the bundled zone
         for path in sorted((REPO_ROOT / folder).rglob("*")):
             parts = set(path.relative_to(REPO_ROOT).parts)
             if not path.is_file() or parts & {
@@ -977,9 +889,7 @@ def code_fingerprint() -> dict:
                 "dbt_packages",
             }:
                 continue
-            digest.update(
-                str(path.relative_to(REPO_ROOT)).encode() + b"\0" + path.read_bytes()
-            )
+            digest.update(str(path.relative_to(REPO_ROOT)).encode() + b"\0" + path.read_bytes())
             files += 1
     head = subprocess.run(
         ["git", "rev-parse", "HEAD"],
@@ -1003,9 +913,7 @@ def machine_info() -> dict:
                 cpu = line.split(":", 1)[1].strip()
                 break
     mem_total = psutil.virtual_memory().total
-    free = subprocess.run(
-        ["free", "-h"], capture_output=True, text=True, check=False
-    ).stdout
+    free = subprocess.run(["free", "-h"], capture_output=True, text=True, check=False).stdout
     versions = {}
     from importlib.metadata import PackageNotFoundError, version
 
@@ -1068,9 +976,7 @@ def benchmark(args) -> int:
     unit_landing, _ = ensure_landing(cache, 1)
     per_unit = ledger_rows(unit_landing)
     results["ledger_rows_per_scale_unit"] = per_unit
-    say(
-        f"scale 1 = {per_unit:,} rent-ledger rows (all deliveries, as the manifests count them)"
-    )
+    say(f"scale 1 = {per_unit:,} rent-ledger rows (all deliveries, as the manifests count them)")
 
     # 1. The bundled sample, cold (EVICTIONS_LANDING_DIR unset).
     if not args.no_sample:
@@ -1105,18 +1011,12 @@ def benchmark(args) -> int:
             "baselines": [],
         }
         for decode in decodes:
-            entry["baselines"].append(
-                measure_baseline(
-                    label, landing, run_dir / f"baseline-{decode}", logs, decode
-                )
-            )
+            entry["baselines"].append(measure_baseline(label, landing, run_dir / f"baseline-{decode}", logs, decode))
         best = best_baseline(entry)
         if best:
             entry["postings_unique"] = best["report"]["postings_unique"]
             if entry["refresh"]["status"] == "ok":
-                verification = verify_against_warehouse(
-                    Path(best["dir"]), warehouse, best["report"]
-                )
+                verification = verify_against_warehouse(Path(best["dir"]), warehouse, best["report"])
                 entry["verification"] = verification
                 say(
                     f"{label}: baseline vs warehouse: {verification['status']} "
@@ -1135,9 +1035,7 @@ def benchmark(args) -> int:
                         f"{'OK' if r['baseline'] == r['warehouse'] else 'MISMATCH'}"
                     )
                 for r in verification.get("arrears_mismatch_examples", []):
-                    say(
-                        f"  MISMATCH tenancy {r['tenancy_id']}: baseline {r['baseline']} warehouse {r['warehouse']}"
-                    )
+                    say(f"  MISMATCH tenancy {r['tenancy_id']}: baseline {r['baseline']} warehouse {r['warehouse']}")
             else:
                 entry["verification"] = {
                     "status": "NOT CHECKED",
@@ -1152,9 +1050,7 @@ def benchmark(args) -> int:
         entry = max(finished, key=lambda e: e["target_postings"])
         label = entry["size"]
         run_dir = work / label
-        say(
-            f"=== incremental: one new monthly delivery on top of the {label} warehouse ==="
-        )
+        say(f"=== incremental: one new monthly delivery on top of the {label} warehouse ===")
         delivery = write_monthly_delivery(run_dir / "landing")
         say(
             f"incremental: wrote {delivery['delivery']} ({delivery['postings']:,} postings, "
@@ -1178,9 +1074,7 @@ def benchmark(args) -> int:
         if refresh["status"] == "ok" and households.exists():
             import polars as pl
 
-            snap = pl.read_parquet(households, columns=["snapshot_date"])[
-                "snapshot_date"
-            ].max()
+            snap = pl.read_parquet(households, columns=["snapshot_date"])["snapshot_date"].max()
             results["incremental"]["households_snapshot_date"] = str(snap)
             say(f"incremental: curated/households now at snapshot {snap}")
     elif not args.no_incremental:
@@ -1190,9 +1084,7 @@ def benchmark(args) -> int:
         for entry in results["runs"]:
             shutil.rmtree(work / entry["size"], ignore_errors=True)
 
-    results["finished_at"] = (
-        dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    )
+    results["finished_at"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     results["load_average_at_end"] = load_average()
     results["code_at_end"] = code_fingerprint()
     if results["code_at_end"] != results["code_at_start"]:
@@ -1259,9 +1151,7 @@ def evaluate_targets(results: dict) -> list[dict]:
     if "sample" in results:
         measured.append(("sample", results["sample"]))
     if measured:
-        worst_label, worst = max(
-            measured, key=lambda x: x[1]["measured"]["peak_rss_tree"]
-        )
+        worst_label, worst = max(measured, key=lambda x: x[1]["measured"]["peak_rss_tree"])
         peak = worst["measured"]["peak_rss_tree"]
         targets.append(
             {
@@ -1288,8 +1178,7 @@ def evaluate_targets(results: dict) -> list[dict]:
         targets.append(
             {
                 "target": "incremental <= 10 % of full",
-                "met": inc["refresh"]["status"] == "ok"
-                and share <= TARGET_INCREMENTAL_SHARE,
+                "met": inc["refresh"]["status"] == "ok" and share <= TARGET_INCREMENTAL_SHARE,
                 "detail": f"{inc['refresh']['measured']['wall_s']:.1f} s = {100 * share:.0f} % of the {inc['size']} full refresh",
             }
         )
@@ -1310,19 +1199,11 @@ def evaluate_targets(results: dict) -> list[dict]:
 
         a, b = per_posting(small), per_posting(large)
         note = (
-            ""
-            if large["target_postings"] >= 10_000_000
-            else f" (10 M did not finish: compared with {large['size']})"
+            "" if large["target_postings"] >= 10_000_000 else f" (10 M did not finish: compared with {large['size']})"
         )
         # The slope says more than the average: fixed costs (start-up, dbt tests, GX) make 1 M look expensive.
-        extra_s = (
-            large["refresh"]["measured"]["wall_s"]
-            - small["refresh"]["measured"]["wall_s"]
-        )
-        extra_cpu = (
-            large["refresh"]["measured"]["cpu_s"]
-            - small["refresh"]["measured"]["cpu_s"]
-        )
+        extra_s = large["refresh"]["measured"]["wall_s"] - small["refresh"]["measured"]["wall_s"]
+        extra_cpu = large["refresh"]["measured"]["cpu_s"] - small["refresh"]["measured"]["cpu_s"]
         extra_rows = large["ledger_rows"] - small["ledger_rows"]
         targets.append(
             {
@@ -1356,9 +1237,7 @@ def print_table(results: dict) -> None:
     ]
     rows = []
 
-    def line(
-        label: str, postings: str, refresh: dict, best: dict | None, check: str
-    ) -> list[str]:
+    def line(label: str, postings: str, refresh: dict, best: dict | None, check: str) -> list[str]:
         st = refresh.get("dagster", {}).get("stages", {})
         wall = refresh["measured"]["wall_s"]
         status = "" if refresh["status"] == "ok" else f" ({refresh['status']})"
@@ -1412,28 +1291,17 @@ def print_table(results: dict) -> None:
                 f"{100 * inc['share_of_full']:.0f} % of full",
             )
         )
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-        for i, h in enumerate(head)
-    ]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
     print()
     print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
     print("  ".join("-" * w for w in widths))
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
     print()
-    print(
-        "Stage columns: seconds per stage from the run's Dagster step timings; start-up = wall - sum of steps."
-    )
-    print(
-        "Peak RSS: the sum of RSS over the refresh's whole process tree (dbt is a subprocess), polled every 100 ms."
-    )
-    print(
-        "load: 1-minute load average when the refresh started (the machine is shared)."
-    )
-    print(
-        "CPU s: user + system CPU seconds of the process tree (less sensitive than wall time to other load)."
-    )
+    print("Stage columns: seconds per stage from the run's Dagster step timings; start-up = wall - sum of steps.")
+    print("Peak RSS: the sum of RSS over the refresh's whole process tree (dbt is a subprocess), polled every 100 ms.")
+    print("load: 1-minute load average when the refresh started (the machine is shared).")
+    print("CPU s: user + system CPU seconds of the process tree (less sensitive than wall time to other load).")
     print(
         f"Load average at start {results.get('load_average_at_start')}, at end {results.get('load_average_at_end')} "
         f"on {results['machine']['nproc']} cores."
@@ -1453,9 +1321,7 @@ def print_table(results: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command")
     parser.add_argument(
         "--sizes",
@@ -1477,9 +1343,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the cold refresh of the bundled sample",
     )
-    parser.add_argument(
-        "--no-incremental", action="store_true", help="skip the incremental refresh"
-    )
+    parser.add_argument("--no-incremental", action="store_true", help="skip the incremental refresh")
     parser.add_argument(
         "--baseline-decode",
         default="latin1,iconv",
@@ -1497,20 +1361,14 @@ def main(argv: list[str] | None = None) -> int:
         default=12.0,
         help="stop a refresh whose process tree exceeds this RSS",
     )
-    base = sub.add_parser(
-        "baseline", help="(internal) run the baseline once and write a JSON report"
-    )
+    base = sub.add_parser("baseline", help="(internal) run the baseline once and write a JSON report")
     base.add_argument("--landing", required=True)
     base.add_argument("--out", required=True, dest="baseline_out")
-    base.add_argument(
-        "--decode", default="latin1", choices=["latin1", "iconv", "python"]
-    )
+    base.add_argument("--decode", default="latin1", choices=["latin1", "iconv", "python"])
     base.add_argument("--result", required=True)
     args = parser.parse_args(argv)
     if args.command == "baseline":
-        return baseline_main(
-            Path(args.landing), Path(args.baseline_out), args.decode, Path(args.result)
-        )
+        return baseline_main(Path(args.landing), Path(args.baseline_out), args.decode, Path(args.result))
     return benchmark(args)
 
 

@@ -23,7 +23,6 @@ the contract quarantines, ``warning`` for checks beyond it.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -55,7 +54,6 @@ from orchestration.lib.contract import (  # noqa: E402
     reference_values,
 )
 from orchestration.lib.national_id import AGE_BANDS  # noqa: E402
-
 
 LATEST_TEXT = {
     LATEST_DELIVERY: "the delivery date",
@@ -94,22 +92,34 @@ def condition_expectations(condition: Condition, meta: dict, row_condition=None)
                 left, op, right = right, _FLIPPED[op], left
             return [
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A=left.name, column_B=right.name, or_equal=op == ">=",
-                    ignore_row_if="either_value_is_missing", meta=meta, **extra,
+                    column_A=left.name,
+                    column_B=right.name,
+                    or_equal=op == ">=",
+                    ignore_row_if="either_value_is_missing",
+                    meta=meta,
+                    **extra,
                 )
             ]
-        bound = {">": dict(min_value=right, strict_min=True), ">=": dict(min_value=right),
-                 "<": dict(max_value=right, strict_max=True), "<=": dict(max_value=right)}[op]
+        bound = {
+            ">": dict(min_value=right, strict_min=True),
+            ">=": dict(min_value=right),
+            "<": dict(max_value=right, strict_max=True),
+            "<=": dict(max_value=right),
+        }[op]
         return [gxe.ExpectColumnValuesToBeBetween(column=left.name, meta=meta, **bound, **extra)]
     if isinstance(condition, Present):
         kind = gxe.ExpectColumnValuesToBeNull if condition.negated else gxe.ExpectColumnValuesToNotBeNull
         return [kind(column=condition.column.name, meta=meta, **extra)]
     if isinstance(condition, Matches):
-        return [gxe.ExpectColumnValuesToMatchRegex(column=condition.column.name, regex=condition.regex, meta=meta, **extra)]
+        return [
+            gxe.ExpectColumnValuesToMatchRegex(column=condition.column.name, regex=condition.regex, meta=meta, **extra)
+        ]
     if isinstance(condition, InReference):
-        return [gxe.ExpectColumnValuesToBeInSet(
-            column=condition.column.name, value_set=list(reference_values(condition)), meta=meta, **extra
-        )]
+        return [
+            gxe.ExpectColumnValuesToBeInSet(
+                column=condition.column.name, value_set=list(reference_values(condition)), meta=meta, **extra
+            )
+        ]
     if isinstance(condition, OneOf):
         kind = gxe.ExpectColumnValuesToNotBeInSet if condition.negated else gxe.ExpectColumnValuesToBeInSet
         return [kind(column=condition.column.name, value_set=list(condition.values), meta=meta, **extra)]
@@ -187,7 +197,11 @@ def file_expectations(spec: FileSpec) -> list:
     )
     add(gxe.ExpectColumnValuesToNotBeNull(column="row_number", meta={"rule": "lineage to the delivered file"}))
     add(gxe.ExpectColumnValuesToBeUnique(column="row_number", meta={"rule": "lineage to the delivered file"}))
-    add(gxe.ExpectColumnValuesToBeBetween(column="row_number", min_value=1, meta={"rule": "lineage to the delivered file"}))
+    add(
+        gxe.ExpectColumnValuesToBeBetween(
+            column="row_number", min_value=1, meta={"rule": "lineage to the delivered file"}
+        )
+    )
     return expectations
 
 

@@ -80,10 +80,9 @@ def cmd_setup(_: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from orchestration.lib.console import VERBOSE_ENV
     from orchestration.lib.dbt_manifest import ensure_manifest
     from orchestration.lib.locking import WarehouseBusy, warehouse_lock
-
-    from orchestration.lib.console import VERBOSE_ENV
 
     started = time.monotonic()
     if getattr(args, "verbose", False):
@@ -205,8 +204,11 @@ def cmd_sample(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as error:
         if error.name != "sample":
             raise
-        print("evictions: the sample generator (sample/ in the repository) is not installed here; "
-              "run `uv run evictions sample` from a checkout of the repository", file=sys.stderr)
+        print(
+            "evictions: the sample generator (sample/ in the repository) is not installed here; "
+            "run `uv run evictions sample` from a checkout of the repository",
+            file=sys.stderr,
+        )
         return 2
 
     out = Path(args.out).resolve()
@@ -237,7 +239,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.check:
         if stale:
             print(
-                "evictions: out of date with the contract declaration: " + ", ".join(stale)
+                "evictions: out of date with the contract declaration: "
+                + ", ".join(stale)
                 + "; run: uv run evictions generate",
                 file=sys.stderr,
             )
@@ -253,12 +256,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="evictions", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="evictions", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("setup", help="build the dbt manifest and the Dagster instance folder").set_defaults(func=cmd_setup)
+    commands.add_parser("setup", help="build the dbt manifest and the Dagster instance folder").set_defaults(
+        func=cmd_setup
+    )
     refresh = commands.add_parser("refresh", help="bring the warehouse up to date through Dagster")
     refresh.add_argument("--verbose", action="store_true", help="Dagster's and dbt's full output (a line per dbt node)")
-    refresh.add_argument("--force", action="store_true", help="rebuild even when nothing changed since the last refresh")
+    refresh.add_argument(
+        "--force", action="store_true", help="rebuild even when nothing changed since the last refresh"
+    )
     refresh.set_defaults(func=cmd_refresh)
     sample = commands.add_parser("sample", help="write the synthetic sample landing zone")
     sample.add_argument("--out", default=str(REPO_ROOT / "sample" / "landing"), help="landing-zone folder to write")

@@ -4,7 +4,6 @@ Loading this module reads the dbt manifest but runs nothing: build the manifest
 first with ``uv run evictions setup`` (``dbt parse``).
 """
 
-
 from functools import cache
 
 import dagster as dg

@@ -41,22 +41,24 @@ def _bbl_rows(fs: ForcedSaleWorld, day: dt.date, previous: dt.date | None) -> li
         # Open: the common costs of every month since the oldest unpaid one (capped); closed: paid or sold.
         months = (day.year - c.overdue_since.year) * 12 + day.month - c.overdue_since.month + 1
         ore = 0 if closed else c.monthly_ore * min(months, MAX_MONTHS_UNPAID)
-        rows.append({
-            "sak_id": c.case_id,
-            "boligbyggelag": c.company,
-            "borettslag": c.co_operative,
-            "andel_nr": c.share_no,
-            "fodselsnummer": fs.national_id[c.person],
-            "navn": fs.name[c.person],
-            "bydel": c.district,
-            "barn_i_husstand": str(c.children),
-            "restanse_belop": f"{ore // 100},{ore % 100:02d}",
-            "forfalt_siden": c.overdue_since.strftime("%d.%m.%Y"),
-            "trinn": stage,
-            "trinn_dato": reached.strftime("%d.%m.%Y"),
-            "sosialtjeneste_varslet": c.notified.strftime("%d.%m.%Y") if c.notified and c.notified <= day else None,
-            "begjaert_dato": c.petitioned.strftime("%d.%m.%Y") if c.petitioned and c.petitioned <= day else None,
-        })
+        rows.append(
+            {
+                "sak_id": c.case_id,
+                "boligbyggelag": c.company,
+                "borettslag": c.co_operative,
+                "andel_nr": c.share_no,
+                "fodselsnummer": fs.national_id[c.person],
+                "navn": fs.name[c.person],
+                "bydel": c.district,
+                "barn_i_husstand": str(c.children),
+                "restanse_belop": f"{ore // 100},{ore % 100:02d}",
+                "forfalt_siden": c.overdue_since.strftime("%d.%m.%Y"),
+                "trinn": stage,
+                "trinn_dato": reached.strftime("%d.%m.%Y"),
+                "sosialtjeneste_varslet": c.notified.strftime("%d.%m.%Y") if c.notified and c.notified <= day else None,
+                "begjaert_dato": c.petitioned.strftime("%d.%m.%Y") if c.petitioned and c.petitioned <= day else None,
+            }
+        )
     rows.sort(key=lambda r: r["sak_id"])
     return rows
 

@@ -78,7 +78,16 @@ def _tenancies_csv(world: World, day: np.datetime64) -> tuple[bytes, int]:
         }
     ).sort("leieforhold_id")
     frame = frame.select(
-        pl.col("leieforhold_id", "bolig_id", "fodselsnummer", "navn", "bydel", "boligtype", "antall_personer", "antall_barn"),
+        pl.col(
+            "leieforhold_id",
+            "bolig_id",
+            "fodselsnummer",
+            "navn",
+            "bydel",
+            "boligtype",
+            "antall_personer",
+            "antall_barn",
+        ),
         amount_comma(pl.col("husleie"), pl.col("style")).alias("husleie"),
         _dmy(pl.col("fra_dato")).alias("fra_dato"),
         _dmy(pl.col("til_dato")).alias("til_dato"),
@@ -142,7 +151,9 @@ def _accounts(world: World, scale: int) -> _Accounts:
         resolved_month=resolved_month,
         owed_at_resolution=owed,
         instalments=rng.integers(INSTALMENTS[0], INSTALMENTS[1] + 1, n),
-        write_off=np.where(np.isin(e.resolution, WRITTEN_OFF), _after(rng, e.resolved, WRITE_OFF_AFTER_DAYS), NOT_A_DATE),
+        write_off=np.where(
+            np.isin(e.resolution, WRITTEN_OFF), _after(rng, e.resolved, WRITE_OFF_AFTER_DAYS), NOT_A_DATE
+        ),
     )
 
 
@@ -169,7 +180,12 @@ def _ledger_month(a: _Accounts, month: np.datetime64, rng: np.random.Generator) 
         (ordinary, first + _days(a.pay_day - 1), INNBETALING, -(a.rent - np.where(credited, credit, 0))),
         (partial, first + _days(PARTIAL_PAYMENT_DAY - 1), INNBETALING, -(a.rent - a.residual)),
         (lump, a.resolved, np.where(a.resolution == CREDITED, KREDIT, INNBETALING), -a.owed_at_resolution),
-        (instalment, first + _days(a.pay_day - 1), INNBETALING, -np.where(instalment_no == a.instalments, last_share, share)),
+        (
+            instalment,
+            first + _days(a.pay_day - 1),
+            INNBETALING,
+            -np.where(instalment_no == a.instalments, last_share, share),
+        ),
         (write_off, a.write_off, AVSKREVET, -a.owed_at_resolution),
     ]
     tenancy, day, kind, amount = [], [], [], []
@@ -197,25 +213,31 @@ def _write_ledger(world: World, scale: int, folders: list[Path], progress: Progr
         rng = _rng(scale, f"reskontro-{month}")
         tenancy, day, kind, amount = _ledger_month(accounts, month, rng)
         count = len(day)
-        frame = pl.DataFrame(
-            {
-                "bilag": np.arange(next_bilag, next_bilag + count),
-                "tenancy": tenancy,
-                "day": day,
-                "kind": kind,
-                "amount": amount,
-                "style": _amount_styles(rng, count),
-            }
-        ).select(
-            pl.concat_str([pl.lit("B"), pl.col("bilag").cast(pl.String).str.zfill(BILAG_DIGITS)]).alias("bilag_id"),
-            pl.col("tenancy").alias("leieforhold_id"),
-            _dmy(pl.col("day")).alias("bokfort_dato"),
-            pl.col("kind").replace_strict(dict(enumerate(POSTING_TYPES)), return_dtype=pl.String).alias("posttype"),
-            amount_comma(pl.col("amount"), pl.col("style")).alias("belop"),
-        ).select(LEDGER_COLUMNS)
+        frame = (
+            pl.DataFrame(
+                {
+                    "bilag": np.arange(next_bilag, next_bilag + count),
+                    "tenancy": tenancy,
+                    "day": day,
+                    "kind": kind,
+                    "amount": amount,
+                    "style": _amount_styles(rng, count),
+                }
+            )
+            .select(
+                pl.concat_str([pl.lit("B"), pl.col("bilag").cast(pl.String).str.zfill(BILAG_DIGITS)]).alias("bilag_id"),
+                pl.col("tenancy").alias("leieforhold_id"),
+                _dmy(pl.col("day")).alias("bokfort_dato"),
+                pl.col("kind").replace_strict(dict(enumerate(POSTING_TYPES)), return_dtype=pl.String).alias("posttype"),
+                amount_comma(pl.col("amount"), pl.col("style")).alias("belop"),
+            )
+            .select(LEDGER_COLUMNS)
+        )
         next_bilag += count
         delivery = np.searchsorted(cut_offs, day, side="left")
-        again = (delivery < len(cut_offs) - 1) & (day > cut_offs[np.minimum(delivery, len(cut_offs) - 1)] - _days(REDELIVERY_DAYS))
+        again = (delivery < len(cut_offs) - 1) & (
+            day > cut_offs[np.minimum(delivery, len(cut_offs) - 1)] - _days(REDELIVERY_DAYS)
+        )
         for k, writer in enumerate(writers):
             rows = (delivery == k) | (again & (delivery == k - 1))
             if rows.any():

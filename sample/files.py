@@ -35,7 +35,11 @@ def _grouped(kroner: pl.Expr, separator: str) -> pl.Expr:
     millions, thousands, units = kroner // 1_000_000, (kroner // 1000) % 1000, kroner % 1000
     return (
         pl.when(kroner >= 1_000_000)
-        .then(pl.concat_str([millions.cast(pl.String), pl.lit(separator), three(thousands), pl.lit(separator), three(units)]))
+        .then(
+            pl.concat_str(
+                [millions.cast(pl.String), pl.lit(separator), three(thousands), pl.lit(separator), three(units)]
+            )
+        )
         .when(kroner >= 1000)
         .then(pl.concat_str([thousands.cast(pl.String), pl.lit(separator), three(units)]))
         .otherwise(units.cast(pl.String))
@@ -69,9 +73,7 @@ def amount_comma(ore: pl.Expr, style: pl.Expr) -> pl.Expr:
 
 def _amount_plain(ore: pl.Expr, decimal: str) -> pl.Expr:
     """Positive amount without grouping: ``12345.50`` (kemner) or ``12345,50`` (prosjekt)."""
-    return pl.concat_str(
-        [(ore // 100).cast(pl.String), pl.lit(decimal), (ore % 100).cast(pl.String).str.zfill(2)]
-    )
+    return pl.concat_str([(ore // 100).cast(pl.String), pl.lit(decimal), (ore % 100).cast(pl.String).str.zfill(2)])
 
 
 def _text(values: np.ndarray) -> pl.Series:

@@ -83,10 +83,18 @@ FORCED_SALE_QUOTAS = {
     ("ANNEN", 2006, "BORTFALT", 2006): 2, ("ANNEN", 2007, "BORTFALT", 2007): 2, ("ANNEN", 2007, "AVVIST", 2007): 1,
 }  # fmt: skip
 # The figures the quotas give (sample/README.md), checked by _check_forced_sale_quotas.
-FORCED_SALE_PETITIONS_BY_YEAR = {"cooperative": {2006: 24, 2007: 28}, "municipality": {2006: 6, 2007: 9},
-                                 "bank": {2006: 7, 2007: 8}, "other": {2006: 2, 2007: 3}}
-FORCED_SALES_BY_YEAR = {"cooperative": {2006: 5, 2007: 5}, "municipality": {2006: 1, 2007: 1},
-                        "bank": {2006: 1, 2007: 3}, "other": {2006: 0, 2007: 0}}
+FORCED_SALE_PETITIONS_BY_YEAR = {
+    "cooperative": {2006: 24, 2007: 28},
+    "municipality": {2006: 6, 2007: 9},
+    "bank": {2006: 7, 2007: 8},
+    "other": {2006: 2, 2007: 3},
+}
+FORCED_SALES_BY_YEAR = {
+    "cooperative": {2006: 5, 2007: 5},
+    "municipality": {2006: 1, 2007: 1},
+    "bank": {2006: 1, 2007: 3},
+    "other": {2006: 0, 2007: 0},
+}
 # The municipality's pending 2007 petitions concern the owners on the collector's TVANGSSALG
 # notices (the earliest notified), received after the notice: the municipality's notified petitions.
 MUNICIPAL_PETITIONS_AFTER_NOTICE = 5
@@ -160,8 +168,10 @@ def _check_forced_sale_quotas() -> None:
         if outcome == "SOLGT":
             sold[label[kind]][decided] += count
     municipal_pending = FORCED_SALE_QUOTAS[("KOMMUNE", 2007, "UNDER_BEHANDLING", None)]
-    if petitions != FORCED_SALE_PETITIONS_BY_YEAR or sold != FORCED_SALES_BY_YEAR or (
-        municipal_pending != MUNICIPAL_PETITIONS_AFTER_NOTICE
+    if (
+        petitions != FORCED_SALE_PETITIONS_BY_YEAR
+        or sold != FORCED_SALES_BY_YEAR
+        or (municipal_pending != MUNICIPAL_PETITIONS_AFTER_NOTICE)
     ):
         raise AssertionError("forced-sale quotas do not add up to the figures the sample states")
 
@@ -196,7 +206,9 @@ def _unique_ids_against(rng: np.random.Generator, birth: np.ndarray, female: np.
             ids[i] = fnr
 
 
-def _petition_dates(rng: np.random.Generator, year: int, outcome: str, decided_year: int | None) -> tuple[dt.date, dt.date | None]:
+def _petition_dates(
+    rng: np.random.Generator, year: int, outcome: str, decided_year: int | None
+) -> tuple[dt.date, dt.date | None]:
     """Received and outcome dates inside windows that keep each case in its counted years."""
     if outcome == "UNDER_BEHANDLING":
         return _draw_day(rng, dt.date(year, 9, 1), dt.date(year, 11, 30)), None
@@ -220,12 +232,25 @@ def build_forced_sale_world(world: World, scale: int = 1) -> ForcedSaleWorld:
 
     co_op_cases: list[CoOpCase] = []
     bailiff: list[ForcedSaleCase] = []
+
     def co_op_case(petitioned: dt.date | None, overdue: dt.date, person: int) -> CoOpCase:
         name, company, district = BBL_COOPERATIVES[int(rng.integers(0, len(BBL_COOPERATIVES)))]
         children = int(rng.choice([0, 0, 0, 1, 2, 3], p=[0.3, 0.2, 0.15, 0.15, 0.12, 0.08]))
         monthly = int(rng.integers(COMMON_COSTS_NOK[0], COMMON_COSTS_NOK[1] + 1)) * 100
-        return CoOpCase("", company, name, str(int(rng.integers(1, 160))), person, district, children, monthly,
-                        overdue, [], None, petitioned)
+        return CoOpCase(
+            "",
+            company,
+            name,
+            str(int(rng.integers(1, 160))),
+            person,
+            district,
+            children,
+            monthly,
+            overdue,
+            [],
+            None,
+            petitioned,
+        )
 
     # 1. Petitions at the bailiff, by quota.
     owners = np.flatnonzero(world.notices.owner >= 0)
@@ -253,15 +278,24 @@ def build_forced_sale_world(world: World, scale: int = 1) -> ForcedSaleWorld:
                 "ANNEN": OTHER_PETITIONERS,
             }[kind]  # fmt: skip
             case = ForcedSaleCase(
-                "", received, "BORETTSLAG" if kind in ("BBL", "BORETTSLAG") else kind,
+                "",
+                received,
+                "BORETTSLAG" if kind in ("BBL", "BORETTSLAG") else kind,
                 "" if petitioner is None else str(petitioner[int(rng.integers(0, len(petitioner)))]),
-                None, person, object_type, outcome, decided, bool(rng.random() < SHARE_OF_TEXT_DATES_IN_XLSX),
+                None,
+                person,
+                object_type,
+                outcome,
+                decided,
+                bool(rng.random() < SHARE_OF_TEXT_DATES_IN_XLSX),
             )
             if kind == "BORETTSLAG" and rng.random() < 0.5:
                 case.reference = f"R{int(rng.integers(1, 99_999)):05d}"  # the co-operative's own reference
             bailiff.append(case)
             if kind == "BBL":
-                petitioned = received - dt.timedelta(days=int(rng.integers(BAILIFF_RECEIPT_DAYS[0], BAILIFF_RECEIPT_DAYS[1] + 1)))
+                petitioned = received - dt.timedelta(
+                    days=int(rng.integers(BAILIFF_RECEIPT_DAYS[0], BAILIFF_RECEIPT_DAYS[1] + 1))
+                )
                 overdue = _first_of_month(petitioned - dt.timedelta(days=int(rng.integers(150, 300))))
                 co_op = co_op_case(petitioned, overdue, person)
                 case.petitioner = co_op.co_operative

@@ -93,9 +93,7 @@ def _notifications_csv(world: World, ids: np.ndarray, day: np.datetime64) -> tup
 
 
 def _write_kemner(landing_dir: Path, world: World, progress: Progress) -> None:
-    notice_ids = _sequence_ids(
-        world.notices.day, np.arange(len(world.notices.day)), lambda y, i: f"VAR-{y}-{i:05d}"
-    )
+    notice_ids = _sequence_ids(world.notices.day, np.arange(len(world.notices.day)), lambda y, i: f"VAR-{y}-{i:05d}")
     for day in DELIVERY_DATES:
         folder = _delivery_dir(landing_dir, "kemner", day)
         petitions, petition_rows = _petitions_csv(world, day)

@@ -62,7 +62,10 @@ def _write_bailiff_xlsx(path: Path, world: World, day: np.datetime64) -> int:
             text = pl.Series(values).dt.strftime("%d.%m.%Y").to_list()
             missing = np.isnat(values).tolist()
             cells.append(
-                [None if m else (t if txt else s) for m, s, t, txt in zip(missing, serial.tolist(), text, as_text.tolist())]
+                [
+                    None if m else (t if txt else s)
+                    for m, s, t, txt in zip(missing, serial.tolist(), text, as_text.tolist())
+                ]
             )
         else:
             cells.append([None if v is None else str(v) for v in values])

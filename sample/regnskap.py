@@ -56,15 +56,21 @@ def _write_regnskap(landing_dir: Path, progress: Progress) -> None:
     income = sum(line[2] for line in ACCOUNT_LINES if line[0].startswith("17"))
     if (income, sum(line[2] for line in ACCOUNT_LINES) - income) != (ACCOUNTS_INCOME_ORE, ACCOUNTS_EXPENSES_ORE):
         raise AssertionError("the account lines do not add up to the report's totals")
-    frame = pl.DataFrame(
-        {
-            "art": [line[0] for line in ACCOUNT_LINES],
-            "tekst": [line[1] for line in ACCOUNT_LINES],
-            "ore": [line[2] for line in ACCOUNT_LINES],
-            "style": [line[3] for line in ACCOUNT_LINES],
-        }
-    ).select("art", "tekst", amount_comma(pl.col("ore"), pl.col("style")).alias("belop")).select(ACCOUNT_COLUMNS)
+    frame = (
+        pl.DataFrame(
+            {
+                "art": [line[0] for line in ACCOUNT_LINES],
+                "tekst": [line[1] for line in ACCOUNT_LINES],
+                "ore": [line[2] for line in ACCOUNT_LINES],
+                "style": [line[3] for line in ACCOUNT_LINES],
+            }
+        )
+        .select("art", "tekst", amount_comma(pl.col("ore"), pl.col("style")).alias("belop"))
+        .select(ACCOUNT_COLUMNS)
+    )
     folder = _delivery_dir(landing_dir, "regnskap", ACCOUNTS_DELIVERY_DATE)
     data = _csv_bytes(frame, ";", "cp1252")
-    _write_manifest(folder, "regnskap", ACCOUNTS_DELIVERY_DATE, [_write_bytes(folder / "ledger.csv", data, frame.height)])
+    _write_manifest(
+        folder, "regnskap", ACCOUNTS_DELIVERY_DATE, [_write_bytes(folder / "ledger.csv", data, frame.height)]
+    )
     progress(f"regnskap/{ACCOUNTS_DELIVERY_DATE}/ledger.csv: {frame.height} account lines")

@@ -167,7 +167,14 @@ MAX_MONTHS_OWED = 12
 
 # Sex x age band at the case's opening (Diagrams 4-5): women 30-39 the largest group;
 # women outnumber men in every band but 40-49, and overall (523 vs 440).
-AGE_BANDS = {"under 30": (19, 29), "30-39": (30, 39), "40-49": (40, 49), "50-59": (50, 59), "60-66": (60, 66), "67+": (67, 88)}
+AGE_BANDS = {
+    "under 30": (19, 29),
+    "30-39": (30, 39),
+    "40-49": (40, 49),
+    "50-59": (50, 59),
+    "60-66": (60, 66),
+    "67+": (67, 88),
+}
 SEX_AGE_QUOTAS = {
     ("F", "under 30"): 105, ("F", "30-39"): 165, ("F", "40-49"): 120,
     ("F", "50-59"): 75, ("F", "60-66"): 30, ("F", "67+"): 28,

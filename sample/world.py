@@ -370,9 +370,7 @@ def _project_cases(scale: int) -> tuple[ProjectCases, Episodes, Petitions, np.nd
 
     idx = np.flatnonzero(petitioned)
     petitions = Petitions(idx, filed[idx], received[idx], fate[idx], decided[idx])
-    cases = ProjectCases(
-        np.arange(n), opened, closed, outcome, solution, actions, known, income, claim, children
-    )
+    cases = ProjectCases(np.arange(n), opened, closed, outcome, solution, actions, known, income, claim, children)
     return cases, episodes, petitions, notice_day
 
 
@@ -419,7 +417,7 @@ def _other_petitions(scale: int) -> tuple[Episodes, Petitions, np.ndarray]:
     }
     windows[REJECTED] = windows[WITHDRAWN]
     filed = np.empty(n, dtype=D)
-    for i, (y, f, count) in enumerate(rows):
+    for y, f, count in rows:
         here = (year == y) & (fate == f)
         filed[here] = _uniform_days(rng, *map(_day, windows[f](y)), count)
 
@@ -536,7 +534,9 @@ def _tenancies(scale: int, episodes: Episodes) -> tuple[Tenancies, np.ndarray, n
     # Followed-up tenancies began before the arrears did (months to 20 years before).
     latest_start = episodes.start_month - _months(1)
     adult_from = (episodes.birth + _days(18 * 366)).astype("datetime64[M]") + _months(1)
-    start_month = np.minimum(np.maximum(latest_start - _months(rng.integers(0, 240, followed)), adult_from), latest_start)
+    start_month = np.minimum(
+        np.maximum(latest_start - _months(rng.integers(0, 240, followed)), adult_from), latest_start
+    )
     followed_start = _first_day(start_month)
     followed_end = np.where(episodes.ends_tenancy, episodes.resolved, NOT_A_DATE)
 
@@ -720,8 +720,7 @@ def _check_quotas() -> None:
         "outcomes": PROJECT_EVICTIONS + sum(NON_EVICTED_OUTCOMES.values()) == PROJECT_CASES,
         "solutions": sum(q.social_service_paid for q in districts) + sum(OTHER_SOLUTIONS_OF_RESOLVED.values())
         == resolved,
-        "claim bands": (sum(RESOLVED_BY_CLAIM_BAND), sum(OTHERS_BY_CLAIM_BAND))
-        == (resolved, PROJECT_CASES - resolved),
+        "claim bands": (sum(RESOLVED_BY_CLAIM_BAND), sum(OTHERS_BY_CLAIM_BAND)) == (resolved, PROJECT_CASES - resolved),
         "evicted take large claims": sum(OTHERS_BY_CLAIM_BAND[EVICTED_MIN_CLAIM_BAND:])
         >= PROJECT_EVICTIONS + NON_EVICTED_OUTCOMES["GJENINNSATT"],
         "sex and age": sum(SEX_AGE_QUOTAS.values()) == PROJECT_CASES,

@@ -41,7 +41,9 @@ def _render(record: logging.LogRecord) -> str | None:
     if event is None:
         if record.levelno < logging.INFO or meta.get("orig_message", "").startswith(_DAGSTER_DBT_CHATTER):
             return None
-        prefix = "WARNING " if record.levelno == logging.WARNING else ("ERROR " if record.levelno >= logging.ERROR else "")
+        prefix = (
+            "WARNING " if record.levelno == logging.WARNING else ("ERROR " if record.levelno >= logging.ERROR else "")
+        )
         return f"{step}: {prefix}{meta.get('orig_message', record.getMessage())}"
     kind = event.event_type_value
     data = event.event_specific_data

@@ -31,6 +31,11 @@ def preview_markdown(frame, hidden: tuple[str, ...] = ("person_key",), rows: int
     import polars as pl
 
     shown = frame.select([c for c in frame.columns if c not in hidden]).head(rows)
-    with pl.Config(tbl_formatting="MARKDOWN", tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True, tbl_cols=-1, fmt_str_lengths=40):
+    with pl.Config(
+        tbl_formatting="MARKDOWN",
+        tbl_hide_column_data_types=True,
+        tbl_hide_dataframe_shape=True,
+        tbl_cols=-1,
+        fmt_str_lengths=40,
+    ):
         return dg.MetadataValue.md(str(shown))
-

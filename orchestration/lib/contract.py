@@ -79,25 +79,50 @@ class FileFormat:
 
 
 CSV_CP1252 = FileFormat(
-    "csv_cp1252", "csv", "cp1252", ";", "dmy", "decimal_comma",
+    "csv_cp1252",
+    "csv",
+    "cp1252",
+    ";",
+    "dmy",
+    "decimal_comma",
     description="`;`-separated, Windows-1252, decimal comma (kr, spaces and parentheses allowed), dates dd.mm.yyyy",
 )
 CSV_UTF8 = FileFormat(
-    "csv_utf8", "csv", "utf-8", ",", "iso", "decimal_point",
+    "csv_utf8",
+    "csv",
+    "utf-8",
+    ",",
+    "iso",
+    "decimal_point",
     description="`,`-separated, UTF-8, RFC 4180 quoting, ISO dates, decimal point",
 )
 # Excel's "CSV UTF-8" follows the locale: Norwegian Excel writes a decimal comma (the contract
 # is silent on prosjekt's amounts, so both are accepted).
 CSV_UTF8_BOM = FileFormat(
-    "csv_utf8_bom", "csv", "utf-8", ";", "dmy", "either",
+    "csv_utf8_bom",
+    "csv",
+    "utf-8",
+    ";",
+    "dmy",
+    "either",
     description="`;`-separated, UTF-8 with BOM (Excel's CSV UTF-8), dates dd.mm.yyyy, `|`-separated lists",
 )
 CSV_UTF8_SEMICOLON = FileFormat(
-    "csv_utf8_semicolon", "csv", "utf-8", ";", "dmy", "decimal_comma_plain",
+    "csv_utf8_semicolon",
+    "csv",
+    "utf-8",
+    ";",
+    "dmy",
+    "decimal_comma_plain",
     description="`;`-separated, UTF-8 without BOM, RFC 4180 quoting, dates dd.mm.yyyy, decimal comma, no grouping",
 )
 XLSX = FileFormat(
-    "xlsx", "xlsx", None, None, "excel_or_dmy", "either",
+    "xlsx",
+    "xlsx",
+    None,
+    None,
+    "excel_or_dmy",
+    "either",
     description="Excel .xlsx, header in row 1 of the named sheet, dates as Excel dates or text dd.mm.yyyy",
 )
 
@@ -219,8 +244,12 @@ class Column:
         if self.sql_type:
             return self.sql_type
         return {
-            "int": "bigint", "text": "varchar", "date": "date", "amount": "decimal(12, 2)",
-            "code": "varchar", "codes": "varchar[]",
+            "int": "bigint",
+            "text": "varchar",
+            "date": "date",
+            "amount": "decimal(12, 2)",
+            "code": "varchar",
+            "codes": "varchar[]",
         }[self.type]
 
 
@@ -285,8 +314,9 @@ def _national_id(name: str, whose: str) -> Column:
 
 
 def _event(name: str, staging: str, description: str, required: bool = True, latest: str = LATEST_DELIVERY) -> Column:
-    return Column(name, "date", required, staging_name=staging, description=description,
-                  plausible=(EARLIEST_EVENT, latest))
+    return Column(
+        name, "date", required, staging_name=staging, description=description, plausible=(EARLIEST_EVENT, latest)
+    )
 
 
 def positive(column: str) -> Compare:
@@ -308,29 +338,62 @@ FILES: tuple[FileSpec, ...] = (
         staging_description="Housing-register tenancies, every delivery (full snapshots), renamed and cast. "
         "One row per tenancy per delivery.",
         columns=(
-            Column("leieforhold_id", "int", True, staging_name="tenancy_id", description="Tenancy id, unique in the file."),
+            Column(
+                "leieforhold_id", "int", True, staging_name="tenancy_id", description="Tenancy id, unique in the file."
+            ),
             Column("bolig_id", "text", True, staging_name="dwelling_id", description="Dwelling id."),
             _national_id("fodselsnummer", "The main tenant"),
             Column("navn", "text", True, personal=True, description="The main tenant's name."),
             _district("bydel", "District of the dwelling, canonical spelling."),
-            Column("boligtype", "code", True, "dwelling_type", staging_name="dwelling_type_code",
-                   description="Dwelling type code."),
-            Column("antall_personer", "int", True, staging_name="household_size", sql_type="integer",
-                   description="Persons in the household, at least 1."),
-            Column("antall_barn", "int", True, staging_name="children_count", sql_type="integer",
-                   description="Children in the household, fewer than the persons."),
+            Column(
+                "boligtype",
+                "code",
+                True,
+                "dwelling_type",
+                staging_name="dwelling_type_code",
+                description="Dwelling type code.",
+            ),
+            Column(
+                "antall_personer",
+                "int",
+                True,
+                staging_name="household_size",
+                sql_type="integer",
+                description="Persons in the household, at least 1.",
+            ),
+            Column(
+                "antall_barn",
+                "int",
+                True,
+                staging_name="children_count",
+                sql_type="integer",
+                description="Children in the household, fewer than the persons.",
+            ),
             Column("husleie", "amount", True, staging_name="monthly_rent_nok", description="Monthly rent, NOK, > 0."),
-            Column("fra_dato", "date", True, staging_name="start_date", description="Tenancy start.",
-                   plausible=(EARLIEST_TENANCY, LATEST_HORIZON)),
-            Column("til_dato", "date", staging_name="end_date", description="Tenancy end; empty while active.",
-                   plausible=(EARLIEST_TENANCY, LATEST_HORIZON)),
+            Column(
+                "fra_dato",
+                "date",
+                True,
+                staging_name="start_date",
+                description="Tenancy start.",
+                plausible=(EARLIEST_TENANCY, LATEST_HORIZON),
+            ),
+            Column(
+                "til_dato",
+                "date",
+                staging_name="end_date",
+                description="Tenancy end; empty while active.",
+                plausible=(EARLIEST_TENANCY, LATEST_HORIZON),
+            ),
         ),
         key=("leieforhold_id",),
         rules=(
-            RowRule("household_size_at_least_one", "antall_personer >= 1",
-                    (Compare(Col("antall_personer"), ">=", 1),)),
-            RowRule("children_fewer_than_persons", "0 <= antall_barn < antall_personer",
-                    (Compare(Col("antall_barn"), ">=", 0), Compare(Col("antall_barn"), "<", Col("antall_personer")))),
+            RowRule("household_size_at_least_one", "antall_personer >= 1", (Compare(Col("antall_personer"), ">=", 1),)),
+            RowRule(
+                "children_fewer_than_persons",
+                "0 <= antall_barn < antall_personer",
+                (Compare(Col("antall_barn"), ">=", 0), Compare(Col("antall_barn"), "<", Col("antall_personer"))),
+            ),
             RowRule("rent_positive", "husleie > 0", (positive("husleie"),)),
             RowRule("end_not_before_start", "til_dato >= fra_dato", (not_before("til_dato", "fra_dato"),)),
         ),
@@ -344,18 +407,38 @@ FILES: tuple[FileSpec, ...] = (
         staging_description="Rent-ledger postings of every delivery (incremental; a posting delivered twice "
         "was loaded once), renamed and cast. One row per posting.",
         columns=(
-            Column("bilag_id", "text", True, staging_name="posting_id", description="Posting id, unique across all deliveries."),
-            Column("leieforhold_id", "int", True, staging_name="tenancy_id", description="Tenancy the posting belongs to."),
+            Column(
+                "bilag_id",
+                "text",
+                True,
+                staging_name="posting_id",
+                description="Posting id, unique across all deliveries.",
+            ),
+            Column(
+                "leieforhold_id", "int", True, staging_name="tenancy_id", description="Tenancy the posting belongs to."
+            ),
             _event("bokfort_dato", "posted_date", "Posting date."),
-            Column("posttype", "code", True, "posting_type", staging_name="posting_type_code",
-                   description="Posting type code (HUSLEIE rent charged; payments, credits, write-offs)."),
-            Column("belop", "amount", True, staging_name="amount_nok",
-                   description="Signed amount, NOK: rent charged > 0, the other posting types < 0."),
+            Column(
+                "posttype",
+                "code",
+                True,
+                "posting_type",
+                staging_name="posting_type_code",
+                description="Posting type code (HUSLEIE rent charged; payments, credits, write-offs).",
+            ),
+            Column(
+                "belop",
+                "amount",
+                True,
+                staging_name="amount_nok",
+                description="Signed amount, NOK: rent charged > 0, the other posting types < 0.",
+            ),
         ),
         key=("bilag_id",),
         rules=(
             RowRule(
-                "amount_sign_matches_posting_type", "HUSLEIE > 0, other posting types < 0",
+                "amount_sign_matches_posting_type",
+                "HUSLEIE > 0, other posting types < 0",
                 (
                     Implies(OneOf(Col("posttype"), ("HUSLEIE",)), positive("belop")),
                     Implies(OneOf(Col("posttype"), ("HUSLEIE",), negated=True), Compare(Col("belop"), "<", 0)),
@@ -375,24 +458,43 @@ FILES: tuple[FileSpec, ...] = (
         "and cast. One row per petition per delivery.",
         columns=(
             Column("begjaering_id", "text", True, staging_name="petition_id", description="Petition id, unique."),
-            Column("leieforhold_id", "int", True, staging_name="tenancy_id", description="Tenancy the petition concerns."),
+            Column(
+                "leieforhold_id", "int", True, staging_name="tenancy_id", description="Tenancy the petition concerns."
+            ),
             _national_id("fodselsnummer", "The tenant"),
             _event("innsendt_dato", "filed_date", "Date filed with the bailiff."),
             Column("krav_belop", "amount", True, staging_name="claim_nok", description="Claim, NOK, > 0."),
-            Column("namsfogd_saksnr", "text", staging_name="bailiff_case_no",
-                   description="The bailiff's case number, once known."),
-            Column("status", "code", True, "petition_status", staging_name="status_code",
-                   description="Petition status code (SENDT, TRUKKET, FULLFORT, AVVIST)."),
+            Column(
+                "namsfogd_saksnr",
+                "text",
+                staging_name="bailiff_case_no",
+                description="The bailiff's case number, once known.",
+            ),
+            Column(
+                "status",
+                "code",
+                True,
+                "petition_status",
+                staging_name="status_code",
+                description="Petition status code (SENDT, TRUKKET, FULLFORT, AVVIST).",
+            ),
             _event("status_dato", "status_date", "Date of the latest status, >= innsendt_dato."),
-            _event("nemnd_godkjent_dato", "board_approved_date",
-                   "Approval by the debt-collection complaints board; required for petitions filed from "
-                   "2008-03-01 on (flagged in reconciliation, never dropped).", required=False),
+            _event(
+                "nemnd_godkjent_dato",
+                "board_approved_date",
+                "Approval by the debt-collection complaints board; required for petitions filed from "
+                "2008-03-01 on (flagged in reconciliation, never dropped).",
+                required=False,
+            ),
         ),
         key=("begjaering_id",),
         rules=(
             RowRule("claim_positive", "krav_belop > 0", (positive("krav_belop"),)),
-            RowRule("status_not_before_filing", "status_dato >= innsendt_dato",
-                    (not_before("status_dato", "innsendt_dato"),)),
+            RowRule(
+                "status_not_before_filing",
+                "status_dato >= innsendt_dato",
+                (not_before("status_dato", "innsendt_dato"),),
+            ),
         ),
     ),
     FileSpec(
@@ -406,14 +508,24 @@ FILES: tuple[FileSpec, ...] = (
         "delivery (full snapshots), renamed and cast. One row per notice per delivery.",
         columns=(
             Column("varsel_id", "text", True, staging_name="notification_id", description="Notice id, unique."),
-            Column("leieforhold_id", "int", staging_name="tenancy_id",
-                   description="Tenancy; empty for owner-occupiers with municipal loans."),
+            Column(
+                "leieforhold_id",
+                "int",
+                staging_name="tenancy_id",
+                description="Tenancy; empty for owner-occupiers with municipal loans.",
+            ),
             _national_id("fodselsnummer", "The person notified about"),
             _event("varsel_dato", "notified_date", "Date of the notice."),
             Column("restanse_belop", "amount", True, staging_name="arrears_nok", description="Arrears, NOK, > 0."),
             _district("bydel", "District social service notified, canonical spelling."),
-            Column("varseltype", "code", True, "notification_type", staging_name="notification_type_code",
-                   description="Notice type code (RESTANSE rent arrears, TVANGSSALG risk of a forced sale)."),
+            Column(
+                "varseltype",
+                "code",
+                True,
+                "notification_type",
+                staging_name="notification_type_code",
+                description="Notice type code (RESTANSE rent arrears, TVANGSSALG risk of a forced sale).",
+            ),
         ),
         key=("varsel_id",),
         rules=(RowRule("arrears_positive", "restanse_belop > 0", (positive("restanse_belop"),)),),
@@ -431,22 +543,44 @@ FILES: tuple[FileSpec, ...] = (
         columns=(
             Column("Saksnr", "text", True, staging_name="bailiff_case_no", description="Case number, unique."),
             _event("Mottatt", "received_date", "Date the petition was received."),
-            Column("Saksokertype", "code", True, "petitioner_type", staging_name="petitioner_type_code",
-                   description="Petitioner type code (KOMMUNE the collector, PRIVAT, BORETTSLAG)."),
+            Column(
+                "Saksokertype",
+                "code",
+                True,
+                "petitioner_type",
+                staging_name="petitioner_type_code",
+                description="Petitioner type code (KOMMUNE the collector, PRIVAT, BORETTSLAG).",
+            ),
             Column("Saksoker", "text", True, personal=True, description="The petitioner's name."),
-            Column("Saksokers_ref", "text", staging_name="petitioner_reference",
-                   description="Petitioner's reference; for KOMMUNE the collector's begjaering_id."),
+            Column(
+                "Saksokers_ref",
+                "text",
+                staging_name="petitioner_reference",
+                description="Petitioner's reference; for KOMMUNE the collector's begjaering_id.",
+            ),
             _national_id("Fodselsnummer", "The respondent"),
             _event("Berammet", "scheduled_date", "Date set for the eviction.", required=False, latest=LATEST_HORIZON),
-            Column("Utfall", "code", True, "bailiff_outcome", staging_name="outcome_code",
-                   description="Outcome code (UNDER_BEHANDLING, GJENNOMFORT, BORTFALT, UTSATT, AVVIST)."),
-            _event("Utfall_dato", "outcome_date", "Date of the outcome; required unless UNDER_BEHANDLING.",
-                   required=False, latest=LATEST_HORIZON),
+            Column(
+                "Utfall",
+                "code",
+                True,
+                "bailiff_outcome",
+                staging_name="outcome_code",
+                description="Outcome code (UNDER_BEHANDLING, GJENNOMFORT, BORTFALT, UTSATT, AVVIST).",
+            ),
+            _event(
+                "Utfall_dato",
+                "outcome_date",
+                "Date of the outcome; required unless UNDER_BEHANDLING.",
+                required=False,
+                latest=LATEST_HORIZON,
+            ),
         ),
         key=("Saksnr",),
         rules=(
             RowRule(
-                "outcome_date_unless_pending", "Utfall_dato required unless UNDER_BEHANDLING",
+                "outcome_date_unless_pending",
+                "Utfall_dato required unless UNDER_BEHANDLING",
                 (Implies(OneOf(Col("Utfall"), ("UNDER_BEHANDLING",), negated=True), Present(Col("Utfall_dato"))),),
             ),
         ),
@@ -466,24 +600,52 @@ FILES: tuple[FileSpec, ...] = (
         columns=(
             Column("Saksnr", "text", True, staging_name="bailiff_case_no", description="Case number, unique."),
             _event("Mottatt", "received_date", "Date the petition was received."),
-            Column("Saksokertype", "code", True, "forced_sale_petitioner_type", staging_name="petitioner_type_code",
-                   description="Petitioner type code (BORETTSLAG, KOMMUNE, BANK, ANNEN)."),
+            Column(
+                "Saksokertype",
+                "code",
+                True,
+                "forced_sale_petitioner_type",
+                staging_name="petitioner_type_code",
+                description="Petitioner type code (BORETTSLAG, KOMMUNE, BANK, ANNEN).",
+            ),
             Column("Saksoker", "text", True, personal=True, description="The petitioner's name."),
-            Column("Saksokers_ref", "text", staging_name="petitioner_reference",
-                   description="Petitioner's reference; for a co-operative managed by a bbl company, the sak_id "
-                   "of its arrears case."),
+            Column(
+                "Saksokers_ref",
+                "text",
+                staging_name="petitioner_reference",
+                description="Petitioner's reference; for a co-operative managed by a bbl company, the sak_id "
+                "of its arrears case.",
+            ),
             _national_id("Fodselsnummer", "The owner"),
-            Column("Objekttype", "code", True, "object_type", staging_name="object_type_code",
-                   description="Object type code (ANDEL, SELVEIER, EIERSEKSJON)."),
-            Column("Utfall", "code", True, "forced_sale_outcome", staging_name="outcome_code",
-                   description="Outcome code (UNDER_BEHANDLING, SOLGT, BORTFALT, TRUKKET, AVVIST)."),
-            _event("Utfall_dato", "outcome_date", "Date of the outcome, >= Mottatt; required unless "
-                   "UNDER_BEHANDLING.", required=False, latest=LATEST_HORIZON),
+            Column(
+                "Objekttype",
+                "code",
+                True,
+                "object_type",
+                staging_name="object_type_code",
+                description="Object type code (ANDEL, SELVEIER, EIERSEKSJON).",
+            ),
+            Column(
+                "Utfall",
+                "code",
+                True,
+                "forced_sale_outcome",
+                staging_name="outcome_code",
+                description="Outcome code (UNDER_BEHANDLING, SOLGT, BORTFALT, TRUKKET, AVVIST).",
+            ),
+            _event(
+                "Utfall_dato",
+                "outcome_date",
+                "Date of the outcome, >= Mottatt; required unless UNDER_BEHANDLING.",
+                required=False,
+                latest=LATEST_HORIZON,
+            ),
         ),
         key=("Saksnr",),
         rules=(
             RowRule(
-                "outcome_date_unless_pending", "Utfall_dato required unless UNDER_BEHANDLING",
+                "outcome_date_unless_pending",
+                "Utfall_dato required unless UNDER_BEHANDLING",
                 (Implies(OneOf(Col("Utfall"), ("UNDER_BEHANDLING",), negated=True), Present(Col("Utfall_dato"))),),
             ),
             RowRule("outcome_not_before_receipt", "Utfall_dato >= Mottatt", (not_before("Utfall_dato", "Mottatt"),)),
@@ -504,20 +666,62 @@ FILES: tuple[FileSpec, ...] = (
             _national_id("fodselsnummer", "The tenant"),
             _event("opprettet", "opened_date", "Date the case was opened."),
             _district("sosialtjeneste", "District social service, canonical spelling."),
-            Column("kjent_sosialtjenesten", "code", True, "known_to_social_service",
-                   staging_name="known_to_social_service_code", description="Known to the social service (JA, NEI, FELLES)."),
-            Column("barn_i_husstand", "int", True, staging_name="children_count", sql_type="integer",
-                   description="Children in the household, >= 0."),
-            Column("inntektskilde", "code", True, "income_source", staging_name="income_source_code",
-                   description="Main income source code."),
-            Column("krav_belop", "amount", True, staging_name="claim_nok", description="Claim when the case opened, NOK, > 0."),
-            Column("utfall", "code", True, "project_outcome", staging_name="outcome_code", description="Case outcome code."),
-            Column("losning", "code", False, "solution", staging_name="solution_code",
-                   description="How the case was resolved; empty when not recorded."),
-            Column("tiltak", "codes", False, "action", staging_name="action_codes",
-                   description="What the project did, a list of action codes in delivered order; empty when not recorded."),
-            _event("avsluttet", "closed_date", "Date the case was closed, >= opprettet; empty while FORTSATT_I_ARBEID.",
-                   required=False),
+            Column(
+                "kjent_sosialtjenesten",
+                "code",
+                True,
+                "known_to_social_service",
+                staging_name="known_to_social_service_code",
+                description="Known to the social service (JA, NEI, FELLES).",
+            ),
+            Column(
+                "barn_i_husstand",
+                "int",
+                True,
+                staging_name="children_count",
+                sql_type="integer",
+                description="Children in the household, >= 0.",
+            ),
+            Column(
+                "inntektskilde",
+                "code",
+                True,
+                "income_source",
+                staging_name="income_source_code",
+                description="Main income source code.",
+            ),
+            Column(
+                "krav_belop",
+                "amount",
+                True,
+                staging_name="claim_nok",
+                description="Claim when the case opened, NOK, > 0.",
+            ),
+            Column(
+                "utfall", "code", True, "project_outcome", staging_name="outcome_code", description="Case outcome code."
+            ),
+            Column(
+                "losning",
+                "code",
+                False,
+                "solution",
+                staging_name="solution_code",
+                description="How the case was resolved; empty when not recorded.",
+            ),
+            Column(
+                "tiltak",
+                "codes",
+                False,
+                "action",
+                staging_name="action_codes",
+                description="What the project did, a list of action codes in delivered order; empty when not recorded.",
+            ),
+            _event(
+                "avsluttet",
+                "closed_date",
+                "Date the case was closed, >= opprettet; empty while FORTSATT_I_ARBEID.",
+                required=False,
+            ),
         ),
         key=("sak_id",),
         rules=(
@@ -525,7 +729,8 @@ FILES: tuple[FileSpec, ...] = (
             RowRule("claim_positive", "krav_belop > 0", (positive("krav_belop"),)),
             RowRule("closed_not_before_opened", "avsluttet >= opprettet", (not_before("avsluttet", "opprettet"),)),
             RowRule(
-                "open_case_not_closed", "avsluttet empty while FORTSATT_I_ARBEID",
+                "open_case_not_closed",
+                "avsluttet empty while FORTSATT_I_ARBEID",
                 (Implies(OneOf(Col("utfall"), ("FORTSATT_I_ARBEID",)), Present(Col("avsluttet"), negated=True)),),
             ),
         ),
@@ -541,14 +746,22 @@ FILES: tuple[FileSpec, ...] = (
         columns=(
             Column("art", "text", True, staging_name="account", description="Six-digit account code."),
             Column("tekst", "text", True, staging_name="account_text", description="Account text as delivered."),
-            Column("belop", "amount", True, staging_name="amount_nok",
-                   description="Amount, NOK, positive for income and expense alike."),
+            Column(
+                "belop",
+                "amount",
+                True,
+                staging_name="amount_nok",
+                description="Amount, NOK, positive for income and expense alike.",
+            ),
         ),
         key=("art",),
         rules=(
             RowRule("account_code_six_digits", "art is six digits", (Matches(Col("art"), r"^\d{6}$"),)),
-            RowRule("account_in_chart", "art is in the chart of accounts",
-                    (InReference(Col("art"), "chart_of_accounts", "account"),)),
+            RowRule(
+                "account_in_chart",
+                "art is in the chart of accounts",
+                (InReference(Col("art"), "chart_of_accounts", "account"),),
+            ),
             RowRule("amount_positive", "belop > 0 (income and expense alike)", (positive("belop"),)),
         ),
     ),
@@ -562,45 +775,87 @@ FILES: tuple[FileSpec, ...] = (
         staging_description="The co-operative arrears cases of the three management companies, every delivery "
         "(full snapshots), renamed and cast. One row per arrears case per delivery.",
         columns=(
-            Column("sak_id", "text", True, staging_name="arrears_case_id",
-                   description="Arrears case id, unique across the three companies."),
-            Column("boligbyggelag", "code", True, "housing_association", staging_name="housing_association_code",
-                   description="Management company (BOB, VESTBO, STOR_BERGEN)."),
+            Column(
+                "sak_id",
+                "text",
+                True,
+                staging_name="arrears_case_id",
+                description="Arrears case id, unique across the three companies.",
+            ),
+            Column(
+                "boligbyggelag",
+                "code",
+                True,
+                "housing_association",
+                staging_name="housing_association_code",
+                description="Management company (BOB, VESTBO, STOR_BERGEN).",
+            ),
             Column("borettslag", "text", True, staging_name="co_operative", description="The co-operative's name."),
             Column("andel_nr", "text", True, staging_name="share_no", description="Share number in the co-operative."),
             _national_id("fodselsnummer", "The member"),
             Column("navn", "text", True, personal=True, description="The member's name."),
             _district("bydel", "District, canonical spelling."),
-            Column("barn_i_husstand", "int", True, staging_name="children_count", sql_type="integer",
-                   description="Children in the household, >= 0."),
-            Column("restanse_belop", "amount", True, staging_name="arrears_nok",
-                   description="Unpaid common costs, NOK: > 0 while the case is open, >= 0 once LOST, "
-                   "SOLGT_FRIVILLIG or TVANGSSOLGT."),
+            Column(
+                "barn_i_husstand",
+                "int",
+                True,
+                staging_name="children_count",
+                sql_type="integer",
+                description="Children in the household, >= 0.",
+            ),
+            Column(
+                "restanse_belop",
+                "amount",
+                True,
+                staging_name="arrears_nok",
+                description="Unpaid common costs, NOK: > 0 while the case is open, >= 0 once LOST, "
+                "SOLGT_FRIVILLIG or TVANGSSOLGT.",
+            ),
             _event("forfalt_siden", "overdue_since", "Oldest unpaid due date."),
-            Column("trinn", "code", True, "co_op_stage", staging_name="stage_code",
-                   description="Stage code (VARSEL, PALEGG_SALG, BEGJAERT, LOST, SOLGT_FRIVILLIG, TVANGSSOLGT)."),
+            Column(
+                "trinn",
+                "code",
+                True,
+                "co_op_stage",
+                staging_name="stage_code",
+                description="Stage code (VARSEL, PALEGG_SALG, BEGJAERT, LOST, SOLGT_FRIVILLIG, TVANGSSOLGT).",
+            ),
             _event("trinn_dato", "stage_date", "Date the case reached its stage, >= forfalt_siden."),
-            _event("sosialtjeneste_varslet", "social_service_notified_date",
-                   "Date the district social service was notified (the routine of December 2007).", required=False),
-            _event("begjaert_dato", "petitioned_date",
-                   "Date the forced sale was petitioned; required for BEGJAERT and TVANGSSOLGT, >= forfalt_siden.",
-                   required=False),
+            _event(
+                "sosialtjeneste_varslet",
+                "social_service_notified_date",
+                "Date the district social service was notified (the routine of December 2007).",
+                required=False,
+            ),
+            _event(
+                "begjaert_dato",
+                "petitioned_date",
+                "Date the forced sale was petitioned; required for BEGJAERT and TVANGSSOLGT, >= forfalt_siden.",
+                required=False,
+            ),
         ),
         key=("sak_id",),
         rules=(
             RowRule("children_not_negative", "barn_i_husstand >= 0", (Compare(Col("barn_i_husstand"), ">=", 0),)),
             RowRule(
-                "arrears_positive_while_open", "restanse_belop > 0 while the case is open",
+                "arrears_positive_while_open",
+                "restanse_belop > 0 while the case is open",
                 (Implies(OneOf(Col("trinn"), ("VARSEL", "PALEGG_SALG", "BEGJAERT")), positive("restanse_belop")),),
             ),
             RowRule("arrears_not_negative", "restanse_belop >= 0", (Compare(Col("restanse_belop"), ">=", 0),)),
-            RowRule("stage_not_before_due", "trinn_dato >= forfalt_siden", (not_before("trinn_dato", "forfalt_siden"),)),
             RowRule(
-                "petition_date_when_petitioned", "begjaert_dato required for BEGJAERT and TVANGSSOLGT",
+                "stage_not_before_due", "trinn_dato >= forfalt_siden", (not_before("trinn_dato", "forfalt_siden"),)
+            ),
+            RowRule(
+                "petition_date_when_petitioned",
+                "begjaert_dato required for BEGJAERT and TVANGSSOLGT",
                 (Implies(OneOf(Col("trinn"), ("BEGJAERT", "TVANGSSOLGT")), Present(Col("begjaert_dato"))),),
             ),
-            RowRule("petition_not_before_due", "begjaert_dato >= forfalt_siden",
-                    (not_before("begjaert_dato", "forfalt_siden"),)),
+            RowRule(
+                "petition_not_before_due",
+                "begjaert_dato >= forfalt_siden",
+                (not_before("begjaert_dato", "forfalt_siden"),),
+            ),
         ),
     ),
 )
@@ -611,8 +866,9 @@ _SOURCES: tuple[Source, ...] = (
     Source("namsfogd", "the bailiff (Namsfogden)", 200),
     Source("prosjekt", "the project's case register", 200),
     Source("regnskap", "the municipal accounts", 400),
-    Source("bbl", "the housing co-operatives' management companies (BOB, Vestbo, Stor-Bergen)", 200,
-           feeds="forced_sales"),
+    Source(
+        "bbl", "the housing co-operatives' management companies (BOB, Vestbo, Stor-Bergen)", 200, feeds="forced_sales"
+    ),
 )
 SOURCES: tuple[str, ...] = tuple(s.name for s in _SOURCES)
 # The sources the eviction statistics are built from (the release's status and cut-off).

@@ -46,7 +46,7 @@ from orchestration.settings import DBT_PROJECT_DIR
 STAGING_DIR = DBT_PROJECT_DIR / "models" / "staging"
 GENERATED_NOTE = "Generated from orchestration/lib/contract.py by `uv run evictions generate`: do not edit."
 # The raw folder as dbt sees it: the path the process starting dbt puts in its environment.
-RAW_DIR_JINJA = "{{ env_var('%s') }}" % DBT_RAW_DIR_ENV
+RAW_DIR_JINJA = "{{ env_var('" + DBT_RAW_DIR_ENV + "') }}"
 
 
 def raw_location(source: str) -> str:
@@ -133,24 +133,38 @@ def staging_columns(spec: FileSpec) -> list[StagingColumn]:
     columns: list[StagingColumn] = []
     for column in spec.columns:
         if column.national_id:
-            columns.append(StagingColumn(
-                "person_key", "person_key", "varchar",
-                f"Pseudonym of {_whose(column.description)} (HMAC-SHA256 of the national id, lowercase hex).",
-            ))
+            columns.append(
+                StagingColumn(
+                    "person_key",
+                    "person_key",
+                    "varchar",
+                    f"Pseudonym of {_whose(column.description)} (HMAC-SHA256 of the national id, lowercase hex).",
+                )
+            )
         elif column.kept:
-            columns.append(StagingColumn(
-                column.name.lower(), column.staging_name or column.name, column.staging_sql_type,
-                column.description, column.name,
-            ))
+            columns.append(
+                StagingColumn(
+                    column.name.lower(),
+                    column.staging_name or column.name,
+                    column.staging_sql_type,
+                    column.description,
+                    column.name,
+                )
+            )
     if spec.national_id_column:
         whose = _whose(spec.column(spec.national_id_column).description)
         event = spec.event_date_column or "the delivery date"
         columns.append(StagingColumn("sex", "sex", "varchar", f"Sex of {whose}, F or M (from the national id)."))
         columns.append(StagingColumn("age_band", "age_band", "varchar", f"Age band of {whose} on {event}."))
     columns.append(StagingColumn("delivery_date", "delivery_date", "date", "Delivery the row comes from."))
-    columns.append(StagingColumn(
-        "row_number", "source_row_number", "bigint", "Data-row number in the delivered file (lineage to the landing zone)."
-    ))
+    columns.append(
+        StagingColumn(
+            "row_number",
+            "source_row_number",
+            "bigint",
+            "Data-row number in the delivered file (lineage to the landing zone).",
+        )
+    )
     return columns
 
 
@@ -197,8 +211,12 @@ def _model_tests(spec: FileSpec) -> list[dict]:
     code_lists = {_staging(spec, c.name): c.code_list for c in spec.columns if c.code_list and c.kept}
     tests: list[dict] = [
         {"not_null_columns": {"name": f"not_null_columns_{model}", "arguments": {"columns": required}}},
-        {"unique_combination_of_columns": {
-            "name": f"unique_key_{model}", "arguments": {"combination_of_columns": key}}},
+        {
+            "unique_combination_of_columns": {
+                "name": f"unique_key_{model}",
+                "arguments": {"combination_of_columns": key},
+            }
+        },
     ]
     if code_lists:
         arguments: dict = {"code_lists": code_lists}
@@ -207,8 +225,14 @@ def _model_tests(spec: FileSpec) -> list[dict]:
             arguments["list_columns"] = lists
         tests.append({"values_in_code_lists": {"name": f"values_in_code_lists_{model}", "arguments": arguments}})
     if expressions:
-        tests.append({"expressions_are_true": {"name": f"expressions_are_true_{model}",
-                                               "arguments": {"expressions": expressions}}})
+        tests.append(
+            {
+                "expressions_are_true": {
+                    "name": f"expressions_are_true_{model}",
+                    "arguments": {"expressions": expressions},
+                }
+            }
+        )
     return tests
 
 
@@ -217,8 +241,14 @@ def _column_tests(spec: FileSpec, column: StagingColumn) -> list[dict]:
     for source_column, model, field in spec.references:
         if spec.column(source_column).staging_name == column.name:
             # Beyond the contract (a posting may arrive before its tenancy's snapshot): WARNING.
-            tests.append({"relationships": {"arguments": {"to": f"ref('{model}')", "field": field},
-                                            "config": {"severity": "warn"}}})
+            tests.append(
+                {
+                    "relationships": {
+                        "arguments": {"to": f"ref('{model}')", "field": field},
+                        "config": {"severity": "warn"},
+                    }
+                }
+            )
     return tests
 
 
@@ -232,12 +262,14 @@ def models_yml(source: str) -> str:
             if tests:
                 entry["data_tests"] = tests
             columns.append(entry)
-        models.append({
-            "name": staging_model_name(spec),
-            "description": spec.staging_description,
-            "data_tests": _model_tests(spec),
-            "columns": columns,
-        })
+        models.append(
+            {
+                "name": staging_model_name(spec),
+                "description": spec.staging_description,
+                "data_tests": _model_tests(spec),
+                "columns": columns,
+            }
+        )
     return _yaml({"version": 2, "models": models})
 
 
@@ -246,26 +278,30 @@ def sources_yml(source: str) -> str:
     for spec in files_of(source):
         columns = [{"name": c.raw, "description": c.meaning} for c in staging_columns(spec)]
         later = "" if spec.in_every_delivery else " The file starts in a later delivery; earlier ones lack it."
-        tables.append({
-            "name": spec.stem,
-            "description": f"{spec.description} Per delivery ({spec.kind}), typed and pseudonymised at ingest: "
-            f"national ids and names never reach the raw layer.{later}",
-            "meta": {
-                "dagster": {"asset_key": raw_asset_key_path(spec.source, spec.stem)},
-                "delivery_files": raw_delivery_files(spec),
-            },
-            "columns": columns,
-        })
+        tables.append(
+            {
+                "name": spec.stem,
+                "description": f"{spec.description} Per delivery ({spec.kind}), typed and pseudonymised at ingest: "
+                f"national ids and names never reach the raw layer.{later}",
+                "meta": {
+                    "dagster": {"asset_key": raw_asset_key_path(spec.source, spec.stem)},
+                    "delivery_files": raw_delivery_files(spec),
+                },
+                "columns": columns,
+            }
+        )
     document = {
         "version": 2,
-        "sources": [{
-            "name": source,
-            "description": f"Raw Parquet of {SOURCE_SYSTEMS[source]}, one file per delivery and table, written "
-            "by the Python ingestion (docs/contracts/sources.md).",
-            "schema": f"raw_{source}",
-            "meta": {"external_location": raw_location(source)},
-            "tables": tables,
-        }],
+        "sources": [
+            {
+                "name": source,
+                "description": f"Raw Parquet of {SOURCE_SYSTEMS[source]}, one file per delivery and table, written "
+                "by the Python ingestion (docs/contracts/sources.md).",
+                "schema": f"raw_{source}",
+                "meta": {"external_location": raw_location(source)},
+                "tables": tables,
+            }
+        ],
     }
     return _yaml(document)
 
@@ -318,4 +354,3 @@ def write_generated() -> list[Path]:
             path.unlink()
         written.append(path)
     return written
-

@@ -18,7 +18,6 @@ from orchestration.lib.paths import WarehousePaths
 from orchestration.settings import DBT_PROJECT_DIR, warehouse_dir_from_environment
 
 
-
 class ManifestMissing(RuntimeError):
     def __init__(self, path: Path):
         super().__init__(
@@ -63,9 +62,14 @@ def build_manifest(quiet: bool = True) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target, prefix=".parse-") as scratch:
         command = [
-            dbt_executable(), "parse",
-            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", scratch,
+            dbt_executable(),
+            "parse",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            scratch,
         ]
         if quiet:
             command.append("--quiet")

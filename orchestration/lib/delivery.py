@@ -32,8 +32,17 @@ MAX_XLSX_COMPRESSION_RATIO = 200
 # A manifest row count beyond this cannot be true and would not fit the audit's Int64 columns.
 MAX_MANIFEST_ROWS = 2**62
 # What Python's zipfile raises for a damaged or hostile archive (besides BadZipFile).
-_BAD_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError,
-            OSError, ValueError, struct.error, zlib.error)
+_BAD_ZIP = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    RuntimeError,
+    EOFError,
+    OSError,
+    ValueError,
+    struct.error,
+    zlib.error,
+)
 
 
 def _shown(value: object, limit: int = 80) -> str:
@@ -112,7 +121,9 @@ def read_manifest(source: str, folder: Path) -> Delivery:
     if manifest.get("source") != source:
         raise refuse(f"manifest names source {_shown(manifest.get('source'))}, expected {source!r}")
     if manifest.get("delivery_date") != delivery_date:
-        raise refuse(f"manifest names delivery date {_shown(manifest.get('delivery_date'))}, folder is {delivery_date!r}")
+        raise refuse(
+            f"manifest names delivery date {_shown(manifest.get('delivery_date'))}, folder is {delivery_date!r}"
+        )
     listed = manifest.get("files")
     if not isinstance(listed, list):
         raise refuse("manifest has no 'files' list")
@@ -173,7 +184,8 @@ class Scratch:
         self.close()
 
     def new_file(self) -> tuple[BinaryIO, Path]:
-        handle = tempfile.TemporaryFile(mode="w+b", dir=self.folder)
+        # kept open until close(): the nameless file exists only as long as its handle
+        handle = tempfile.TemporaryFile(mode="w+b", dir=self.folder)  # noqa: SIM115
         os.fchmod(handle.fileno(), 0o600)
         self._handles.append(handle)
         return handle, Path(f"/proc/self/fd/{handle.fileno()}")
@@ -226,7 +238,9 @@ def transcode_and_verify(delivery: Delivery, spec: FileSpec, entry: ManifestEntr
                 try:
                     tail = decoder.decode(b"", final=True)
                 except UnicodeDecodeError:
-                    raise delivery.refuse(f"not valid {encoding}: the file ends inside a character", entry.name) from None
+                    raise delivery.refuse(
+                        f"not valid {encoding}: the file ends inside a character", entry.name
+                    ) from None
                 if out is not None:
                     out.write(tail.encode("utf-8"))
             if utf8_probe is not None and non_ascii:

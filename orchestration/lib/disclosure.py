@@ -162,7 +162,9 @@ def verify(protected: pl.DataFrame, rule: DisclosureRule, threshold: int) -> lis
         hidden = pl.sum_horizontal([(pl.col(p).is_null() & pl.col(SUPPRESSED)).cast(pl.Int32) for p in parts])
         leaked = protected.filter(pl.col(total).is_not_null() & (hidden == 1))
         if leaked.height:
-            problems.append(f"{total}: one suppressed cell of {', '.join(parts)} can be recomputed from it in {leaked.height} row(s)")
+            problems.append(
+                f"{total}: one suppressed cell of {', '.join(parts)} can be recomputed from it in {leaked.height} row(s)"
+            )
     for column, sources in rule.derived.items():
         for source in sources:
             leaked = protected.filter(pl.col(source).is_null() & pl.col(SUPPRESSED) & pl.col(column).is_not_null())
@@ -202,7 +204,9 @@ def protect_table(name: str, table: pa.Table, rule: DisclosureRule | None, thres
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     if rule is None or not rule.counts:
-        return frame.with_columns(pl.lit(False).alias(SUPPRESSED)).to_arrow() if SUPPRESSED not in frame.columns else table
+        return (
+            frame.with_columns(pl.lit(False).alias(SUPPRESSED)).to_arrow() if SUPPRESSED not in frame.columns else table
+        )
     protected = protect(frame, rule, threshold)
     problems = verify(protected, rule, threshold)
     if problems:

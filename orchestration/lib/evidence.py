@@ -64,13 +64,15 @@ def _audit_rows(path: Path) -> list[dict]:
         balanced = None
         if not refused and row["rows_in_manifest"] is not None:
             balanced = row["rows_in_manifest"] == row["rows_loaded"] + row["rows_quarantined"] + row["rows_collapsed"]
-        rows.append({
-            **row,
-            "delivery_date": row["delivery_date"].isoformat() if row["delivery_date"] else "",
-            "reasons": [(code, r["rows"], r["first_rows"]) for code, r in reasons.items()],
-            "balanced": balanced,
-            "warnings_list": [w for w in (row.get("warnings") or "").split("; ") if w],
-        })
+        rows.append(
+            {
+                **row,
+                "delivery_date": row["delivery_date"].isoformat() if row["delivery_date"] else "",
+                "reasons": [(code, r["rows"], r["first_rows"]) for code, r in reasons.items()],
+                "balanced": balanced,
+                "warnings_list": [w for w in (row.get("warnings") or "").split("; ") if w],
+            }
+        )
     return rows
 
 
@@ -86,20 +88,27 @@ def _validations(paths: WarehousePaths) -> list[dict]:
         by_file = defaultdict(list)
         for outcome in validation.expectations:
             by_file[outcome.file].append(outcome)
-        found.append({
-            "source": source,
-            "delivery_date": date,
-            "run_id": validation.run_id,
-            "run_time": validation.run_time,
-            "status": "passed" if validation.success else ("warnings" if validation.critical_success else "FAILED"),
-            "evaluated": validation.evaluated_expectations,
-            "successful": validation.successful_expectations,
-            "files": [
-                {"file": f.file, "rows": f.rows, "rows_validated": f.rows_validated, "sampling": f.sampling,
-                 "expectations": by_file.get(f.file, [])}
-                for f in validation.files
-            ],
-        })
+        found.append(
+            {
+                "source": source,
+                "delivery_date": date,
+                "run_id": validation.run_id,
+                "run_time": validation.run_time,
+                "status": "passed" if validation.success else ("warnings" if validation.critical_success else "FAILED"),
+                "evaluated": validation.evaluated_expectations,
+                "successful": validation.successful_expectations,
+                "files": [
+                    {
+                        "file": f.file,
+                        "rows": f.rows,
+                        "rows_validated": f.rows_validated,
+                        "sampling": f.sampling,
+                        "expectations": by_file.get(f.file, []),
+                    }
+                    for f in validation.files
+                ],
+            }
+        )
     return found
 
 
@@ -128,29 +137,38 @@ def _dbt_tests(dbt_target_dir: Path) -> dict:
         if kind == "model":
             models += result["status"] == "success"
         elif kind == "test":
-            tests.append({
-                "name": unique_id.split(".")[2] if unique_id.count(".") >= 2 else unique_id,
-                "status": result["status"],
-                "failures": result.get("failures") or 0,
-            })
+            tests.append(
+                {
+                    "name": unique_id.split(".")[2] if unique_id.count(".") >= 2 else unique_id,
+                    "status": result["status"],
+                    "failures": result.get("failures") or 0,
+                }
+            )
     counts: dict[str, int] = defaultdict(int)
     for test in tests:
         counts[test["status"]] += 1
     tests.sort(key=lambda t: (t["status"] == "pass", t["name"]))
-    return {"available": True, "tests": tests, "counts": dict(sorted(counts.items())), "models": models,
-            "generated_at": document.get("metadata", {}).get("generated_at", "")}
+    return {
+        "available": True,
+        "tests": tests,
+        "counts": dict(sorted(counts.items())),
+        "models": models,
+        "generated_at": document.get("metadata", {}).get("generated_at", ""),
+    }
 
 
 def _published(published_dir: Path) -> tuple[list[dict], pl.DataFrame | None]:
     lineage = []
     for path in sorted(published_dir.glob("*.parquet")):
         document = atomic.read_table_metadata(path)
-        lineage.append({
-            "name": path.stem,
-            "run_id": document.get("run_id") or "",
-            "deliveries": document.get("deliveries", []),
-            "not_yet_delivered": document.get("not_yet_delivered", []),
-        })
+        lineage.append(
+            {
+                "name": path.stem,
+                "run_id": document.get("run_id") or "",
+                "deliveries": document.get("deliveries", []),
+                "not_yet_delivered": document.get("not_yet_delivered", []),
+            }
+        )
     comparison = table_file(published_dir, "report_comparison")
     frame = pl.read_parquet(comparison) if comparison.exists() else None
     return lineage, frame
@@ -195,27 +213,32 @@ def build_evidence_site(
         comparison_rows = [["" if v is None else str(v) for v in r] for r in comparison.select(columns).iter_rows()]
     else:
         columns = []
-    page = _environment().get_template("evidence.html.j2").render(
-        run_id=run_id or "",
-        run_status=run_status,
-        release_status=f"{status.status}: {status.reason}",
-        generated_at=generated.strftime("%Y-%m-%d %H:%M UTC"),
-        cut_off=status.cut_off.isoformat() if status.cut_off else "none",
-        latest_by_source={
-            s: (d.isoformat() if d else "no delivery yet") for s, d in latest_deliveries(deliveries, SOURCES).items()
-        },
-        deliveries=deliveries,
-        audit=audit,
-        files_out_of_balance=sum(1 for r in audit if r["balanced"] is False),
-        refused=[r for r in audit if r["status"] == "refused"],
-        validations=validations,
-        findings=findings,
-        key_columns=key_columns,
-        dbt=dbt,
-        lineage=lineage,
-        comparison_columns=columns,
-        comparison_rows=comparison_rows,
-        sections=SECTIONS,
+    page = (
+        _environment()
+        .get_template("evidence.html.j2")
+        .render(
+            run_id=run_id or "",
+            run_status=run_status,
+            release_status=f"{status.status}: {status.reason}",
+            generated_at=generated.strftime("%Y-%m-%d %H:%M UTC"),
+            cut_off=status.cut_off.isoformat() if status.cut_off else "none",
+            latest_by_source={
+                s: (d.isoformat() if d else "no delivery yet")
+                for s, d in latest_deliveries(deliveries, SOURCES).items()
+            },
+            deliveries=deliveries,
+            audit=audit,
+            files_out_of_balance=sum(1 for r in audit if r["balanced"] is False),
+            refused=[r for r in audit if r["status"] == "refused"],
+            validations=validations,
+            findings=findings,
+            key_columns=key_columns,
+            dbt=dbt,
+            lineage=lineage,
+            comparison_columns=columns,
+            comparison_rows=comparison_rows,
+            sections=SECTIONS,
+        )
     )
     path = atomic.write_text_atomic(page, paths.evidence_site)
     return Evidence(

@@ -142,7 +142,9 @@ def warning_lists_from_frames(arrears: pl.DataFrame, notifications: pl.DataFrame
         if members.height:
             # the member's name and children, when the owner is also a co-operative member
             listed = (
-                listed.join(members.rename({"name": "member_name", "children": "member_children"}), on="national_id", how="left")
+                listed.join(
+                    members.rename({"name": "member_name", "children": "member_children"}), on="national_id", how="left"
+                )
                 .with_columns(pl.col("member_name").alias("name"), pl.col("member_children").alias("children"))
                 .drop("member_name", "member_children")
             )

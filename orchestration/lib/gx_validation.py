@@ -307,9 +307,13 @@ def to_pandas(frame: pl.DataFrame):
         elif dtype.is_integer():
             data[name] = series.cast(pl.Float64 if series.null_count() else pl.Int64).to_numpy()
         elif dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum) or dtype == pl.Boolean:
-            data[name] = pd.Series(series.cast(pl.String if dtype != pl.Boolean else pl.Boolean).to_list(), dtype=object)
+            data[name] = pd.Series(
+                series.cast(pl.String if dtype != pl.Boolean else pl.Boolean).to_list(), dtype=object
+            )
         else:
-            raise TypeError(f"column {name!r} of type {dtype} cannot be validated by GX here; leave it out of the suite")
+            raise TypeError(
+                f"column {name!r} of type {dtype} cannot be validated by GX here; leave it out of the suite"
+            )
     return pd.DataFrame(data, index=pd.RangeIndex(frame.height))
 
 

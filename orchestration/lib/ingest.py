@@ -73,6 +73,7 @@ def _reader_message(error: BaseException) -> str:
     first_line = text.splitlines()[0] if text else type(error).__name__
     return _QUOTED.sub("'…'", first_line)[:200]
 
+
 AUDIT_SCHEMA = {
     "source": pl.String,
     "delivery_date": pl.Date,
@@ -176,7 +177,9 @@ class IngestLog:
     def audit_frame(self) -> pl.DataFrame:
         rows = [{k: a.get(k) for k in AUDIT_SCHEMA} for a in self.audit]  # older logs lack newer columns
         frame = pl.DataFrame(rows, schema={k: pl.String if v == pl.Date else v for k, v in AUDIT_SCHEMA.items()})
-        return frame.with_columns(pl.col("delivery_date").str.to_date()).sort("source", "delivery_date", "file", "recorded_at")
+        return frame.with_columns(pl.col("delivery_date").str.to_date()).sort(
+            "source", "delivery_date", "file", "recorded_at"
+        )
 
 
 def ingest_log_path(warehouse_dir: Path, source: str) -> Path:
@@ -185,9 +188,7 @@ def ingest_log_path(warehouse_dir: Path, source: str) -> Path:
 
 def loaded_deliveries(warehouse_dir: Path) -> list[str]:
     """``source/date`` of every delivery in the raw layer, for lineage metadata."""
-    return sorted(
-        key for source in SOURCES for key in IngestLog(ingest_log_path(warehouse_dir, source)).deliveries
-    )
+    return sorted(key for source in SOURCES for key in IngestLog(ingest_log_path(warehouse_dir, source)).deliveries)
 
 
 def raw_path(raw_dir: Path, spec: FileSpec, delivery_date: str) -> Path:
@@ -221,7 +222,10 @@ def _read_strings(spec: FileSpec, path: Path, delivery: Delivery, entry: Manifes
                 # counts it; its missing values quarantine it, at its own row number). Only the
                 # trailing empty rows are not data rows (``_without_trailing_empty_rows``).
                 frame = pl.read_excel(
-                    path, sheet_name=spec.sheet, engine="calamine", read_options={"dtypes": "string"},
+                    path,
+                    sheet_name=spec.sheet,
+                    engine="calamine",
+                    read_options={"dtypes": "string"},
                     drop_empty_rows=False,
                 )
             except ValueError as error:
@@ -259,8 +263,7 @@ def _read_strings(spec: FileSpec, path: Path, delivery: Delivery, entry: Manifes
             positions = [i + 1 for i, c in enumerate(header) if c not in expected]
             more = f" and {len(positions) - _SHOWN_POSITIONS} more" if len(positions) > _SHOWN_POSITIONS else ""
             details.append(
-                f"unknown columns at positions {positions[:_SHOWN_POSITIONS]}{more} "
-                "(names not shown: they may be data)"
+                f"unknown columns at positions {positions[:_SHOWN_POSITIONS]}{more} (names not shown: they may be data)"
             )
         if len(header) != len(set(header)):
             details.append("a column appears twice")
@@ -368,7 +371,12 @@ def _validate_delivery(
                 run_id=run_id,
             )
             checked = CheckedFile(
-                spec, validated.rows, validated.loaded.height, validated.quarantined.height, validated.collapsed, [],
+                spec,
+                validated.rows,
+                validated.loaded.height,
+                validated.quarantined.height,
+                validated.collapsed,
+                [],
                 reason_counts(validated.quarantined),
             )
             results[entry.name] = checked
@@ -443,7 +451,11 @@ def ingest_source(
                     log.record(
                         [
                             AuditRow(
-                                source, delivery_date, e.name, "skipped_duplicate_delivery", e.rows,
+                                source,
+                                delivery_date,
+                                e.name,
+                                "skipped_duplicate_delivery",
+                                e.rows,
                                 rows_collapsed=e.rows,
                                 reason="identical to the delivery already loaded; every row counted once",
                             )
@@ -466,14 +478,20 @@ def ingest_source(
                     warnings = file_warnings(checked, _previous_rows_loaded(log, source, name, delivery_date))
                     audit_rows.append(
                         AuditRow(
-                            source, delivery_date, name, "loaded", checked.rows,
+                            source,
+                            delivery_date,
+                            name,
+                            "loaded",
+                            checked.rows,
                             rows_loaded=checked.loaded,
                             rows_quarantined=checked.quarantined,
                             rows_collapsed=checked.collapsed,
                             warnings="; ".join(warnings) or None,
                             quarantine_reasons=json.dumps(
                                 {code: {"rows": n, "first_rows": first} for code, (n, first) in checked.reasons.items()}
-                            ) if checked.reasons else None,
+                            )
+                            if checked.reasons
+                            else None,
                         )
                     )
                     result.warnings += [f"{source}/{delivery_date}/{name}: {w}" for w in warnings]
@@ -538,8 +556,12 @@ def file_warnings(checked: CheckedFile, previous_rows_loaded: int | None) -> lis
 
 def _previous_rows_loaded(log: IngestLog, source: str, file: str, delivery_date: str) -> int | None:
     earlier = [
-        a for a in log.audit
-        if a["source"] == source and a["file"] == file and a["status"] == "loaded" and a["delivery_date"] < delivery_date
+        a
+        for a in log.audit
+        if a["source"] == source
+        and a["file"] == file
+        and a["status"] == "loaded"
+        and a["delivery_date"] < delivery_date
     ]
     return max(earlier, key=lambda a: (a["delivery_date"], a["recorded_at"]))["rows_loaded"] if earlier else None
 
@@ -574,7 +596,9 @@ def _refusal_rows(refusal: DeliveryRefused, folder: Path) -> list[AuditRow]:
     if not files:
         files = [(refusal.file or MANIFEST_NAME, None)]
     reason = f"{refusal.file}: {refusal.reason}" if refusal.file else refusal.reason
-    return [AuditRow(refusal.source, refusal.delivery_date, name, "refused", rows, reason=reason) for name, rows in files]
+    return [
+        AuditRow(refusal.source, refusal.delivery_date, name, "refused", rows, reason=reason) for name, rows in files
+    ]
 
 
 def write_ingest_audit(warehouse_dir: Path, run_id: str | None = None) -> pl.DataFrame:
@@ -591,7 +615,6 @@ def write_ingest_audit(warehouse_dir: Path, run_id: str | None = None) -> pl.Dat
         run_id=run_id,
     )
     return frame
-
 
 
 def read_identified(landing_dir: Path, source: str, file_name: str, scratch: Scratch) -> pl.DataFrame:

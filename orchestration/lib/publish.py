@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     import polars as pl
 
 
-
 @dataclass(frozen=True)
 class Exported:
     name: str
@@ -35,9 +34,11 @@ class Exported:
 
 def read_relations(database_path: Path, schema: str, names: list[str]) -> dict[str, pa.Table]:
     """Read tables from the database, waiting while another process writes it."""
-    with warehouse_lock(WarehousePaths(database_path.parent).state_dir, DATABASE_LOCK, wait_seconds=3600):
-        with duckdb.connect(str(database_path), read_only=True) as connection:
-            return {name: connection.sql(f'select * from "{schema}"."{name}"').fetch_arrow_table() for name in names}
+    with (
+        warehouse_lock(WarehousePaths(database_path.parent).state_dir, DATABASE_LOCK, wait_seconds=3600),
+        duckdb.connect(str(database_path), read_only=True) as connection,
+    ):
+        return {name: connection.sql(f'select * from "{schema}"."{name}"').fetch_arrow_table() for name in names}
 
 
 def export(
@@ -130,7 +131,11 @@ def publish_statistics(
     published_dir.mkdir(parents=True, exist_ok=True)
     baseline = revisions.PublicationBaseline(published_dir)
     found = revisions.revisions_before_publishing(
-        published_dir, protected, row_keys, run_id=run_id, revised_at=revised_at,
+        published_dir,
+        protected,
+        row_keys,
+        run_id=run_id,
+        revised_at=revised_at,
         figures={name: revisions.figures_for(name) for name in tables},
         baseline_dir=baseline.prepare(run_id),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+
 import polars as pl
 
 from orchestration.settings import DBT_PROJECT_DIR

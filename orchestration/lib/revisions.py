@@ -236,8 +236,14 @@ def revisions_before_publishing(
         old, previous_run_id = read_published(table_file(baseline_dir or published_dir, name))
         found.append(
             compare(
-                name, old, table, row_keys[name], run_id=run_id, revised_at=revised_at,
-                previous_run_id=previous_run_id, figures=(figures or {}).get(name),
+                name,
+                old,
+                table,
+                row_keys[name],
+                run_id=run_id,
+                revised_at=revised_at,
+                previous_run_id=previous_run_id,
+                figures=(figures or {}).get(name),
             )
         )
     return pl.concat(found)

@@ -36,6 +36,7 @@ REASON = "reason"
 _PARSED = "__parsed__"
 _REASONS = "__reasons__"
 
+
 @dataclass
 class ValidatedFile:
     loaded: pl.DataFrame
@@ -112,7 +113,9 @@ def condition_expr(condition: Condition, value: Callable[[str], pl.Expr]) -> pl.
     if isinstance(condition, InReference):
         return value(condition.column.name).is_in(list(reference_values(condition)))
     if isinstance(condition, Implies):
-        return pl.when(condition_expr(condition.when, value)).then(condition_expr(condition.then, value)).otherwise(True)
+        return (
+            pl.when(condition_expr(condition.when, value)).then(condition_expr(condition.then, value)).otherwise(True)
+        )
     raise TypeError(f"not a contract condition: {condition!r}")
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -118,16 +116,27 @@ def _values(column: contract.Column) -> st.SearchStrategy:
 CHECKS = [(spec, rule, check) for spec in FILES for rule in spec.rules for check in rule.checks]
 
 
-@pytest.mark.parametrize(("spec", "rule", "check"), CHECKS, ids=[f"{s.stem}-{r.name}-{i}" for i, (s, r, _) in enumerate(CHECKS)])
+@pytest.mark.parametrize(
+    ("spec", "rule", "check"), CHECKS, ids=[f"{s.stem}-{r.name}-{i}" for i, (s, r, _) in enumerate(CHECKS)]
+)
 @settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_polars_and_sql_judge_every_row_alike(spec, rule, check, data):
     names = list(dict.fromkeys(rule_columns(check)))
     # A required value is never null in staging (not_null_columns checks it), so only optional
     # columns are drawn empty.
-    rows = data.draw(st.lists(st.fixed_dictionaries({
-        n: _values(spec.column(n)) if spec.column(n).required else st.none() | _values(spec.column(n)) for n in names
-    }), min_size=1, max_size=6))
+    rows = data.draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    n: _values(spec.column(n)) if spec.column(n).required else st.none() | _values(spec.column(n))
+                    for n in names
+                }
+            ),
+            min_size=1,
+            max_size=6,
+        )
+    )
     frame = pl.DataFrame(rows, schema={n: _SQL_TYPES[spec.column(n).type] for n in names})
     judged_polars = frame.select(condition_expr(check, pl.col).fill_null(True).alias("ok"))["ok"].to_list()
 

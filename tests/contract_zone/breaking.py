@@ -64,18 +64,36 @@ def breaking_cases(maker: RowMaker) -> list[Case]:
     for column in spec.columns:
         name = column.name
         if column.required:
-            cases.append(Case(f"missing_required:{name}", [_broken_cell(maker, name, None, f"missing_required:{name}", "missing")]))
+            cases.append(
+                Case(
+                    f"missing_required:{name}", [_broken_cell(maker, name, None, f"missing_required:{name}", "missing")]
+                )
+            )
         if column.type in ("int", "amount", "date") or (column.type == "text" and not column.national_id):
             for _ in range(2 if column.type != "text" else 1):
                 text = unparseable_text(spec, column, rnd)
-                cases.append(Case(f"unparseable:{name}", [_broken_cell(maker, name, text, f"unparseable:{name}", "unparseable")], repr(text)))
+                cases.append(
+                    Case(
+                        f"unparseable:{name}",
+                        [_broken_cell(maker, name, text, f"unparseable:{name}", "unparseable")],
+                        repr(text),
+                    )
+                )
         if column.type == "date" and spec.format.container == "xlsx":
             # A number cell is neither an Excel date nor dd.mm.yyyy text.
             cell = ExcelNumber(float(rnd.randint(30_000, 45_000)))
-            cases.append(Case(f"unparseable:{name}", [_broken_cell(maker, name, cell, f"unparseable:{name}", "number_cell")]))
+            cases.append(
+                Case(f"unparseable:{name}", [_broken_cell(maker, name, cell, f"unparseable:{name}", "number_cell")])
+            )
         if column.type in ("code", "codes"):
             text = unknown_code_text(column, rnd)
-            cases.append(Case(f"unknown_code:{name}", [_broken_cell(maker, name, text, f"unknown_code:{name}", "unknown_code")], repr(text)))
+            cases.append(
+                Case(
+                    f"unknown_code:{name}",
+                    [_broken_cell(maker, name, text, f"unknown_code:{name}", "unknown_code")],
+                    repr(text),
+                )
+            )
         if column.national_id:
             for how in INVALID_KINDS:
                 text = make_invalid_national_id(rnd, how)
@@ -119,8 +137,11 @@ def broken_zone(spec: FileSpec, seed: int) -> BrokenZone:
     zone = Zone(ctx)
     first_date = dt.date(2007, 1, 1) + dt.timedelta(days=rnd.randint(0, 300))
     second_date = first_date + dt.timedelta(days=rnd.randint(30, 120))
-    first = DeliveryModel(spec.source, first_date, {
-        s.name: make_file(s, ctx, first_date, None, new_rows=3, duplicates=False) for s in files_of(spec.source)})
+    first = DeliveryModel(
+        spec.source,
+        first_date,
+        {s.name: make_file(s, ctx, first_date, None, new_rows=3, duplicates=False) for s in files_of(spec.source)},
+    )
     zone.deliveries[spec.source].append(first)
     earlier = zone.expectations()
 
@@ -136,10 +157,14 @@ def broken_zone(spec: FileSpec, seed: int) -> BrokenZone:
             cases = breaking_cases(maker)
             if spec.kind == "incremental":
                 again = {tuple(r.values[k] for k in spec.key) for r in file.rows}
-                cases += _changed_postings(maker, [
-                    o.row for o in outcomes
-                    if o.status == "loaded" and tuple(o.row.values[k] for k in spec.key) not in again
-                ])
+                cases += _changed_postings(
+                    maker,
+                    [
+                        o.row
+                        for o in outcomes
+                        if o.status == "loaded" and tuple(o.row.values[k] for k in spec.key) not in again
+                    ],
+                )
             rows = list(file.rows) + [r for c in cases for r in c.rows]
             rnd.shuffle(rows)
             # An empty last row would be a trailing empty row: keep data after it.

@@ -56,7 +56,9 @@ def assert_loaded_values(expectation: FileExpectation, warehouse: Path, key: str
     frame = pl.read_parquet(raw_file(warehouse, expectation.source, expectation.file, expectation.delivery_date))
     got = {r["row_number"]: r for r in frame.iter_rows(named=True)}
     want = {o.row_number: o for o in expectation.loaded}
-    assert sorted(got) == sorted(want), f"{expectation.source}/{expectation.delivery_date}/{expectation.file}: loaded rows"
+    assert sorted(got) == sorted(want), (
+        f"{expectation.source}/{expectation.delivery_date}/{expectation.file}: loaded rows"
+    )
     for number, outcome in want.items():
         row = got[number]
         for column in spec.columns:
@@ -84,14 +86,15 @@ def assert_quarantined_rows(expectation: FileExpectation, warehouse: Path) -> No
         return
     frame = pl.read_parquet(path)
     got = {r["row_number"]: r for r in frame.iter_rows(named=True)}
-    assert sorted(got) == sorted(want), (
-        f"{where}: quarantined rows {sorted(got)}, model {sorted(want)}: "
-        + "; ".join(f"{n}: {got[n]['reason']}" for n in sorted(set(got) - set(want)))
+    assert sorted(got) == sorted(want), f"{where}: quarantined rows {sorted(got)}, model {sorted(want)}: " + "; ".join(
+        f"{n}: {got[n]['reason']}" for n in sorted(set(got) - set(want))
     )
     spec = file_spec(expectation.source, expectation.file)
     for number, outcome in want.items():
         reasons = frozenset(got[number]["reason"].split("; "))
-        assert reasons == outcome.reasons, f"{where} row {number} ({outcome.row.case}): {sorted(reasons)} != {sorted(outcome.reasons)}"
+        assert reasons == outcome.reasons, (
+            f"{where} row {number} ({outcome.row.case}): {sorted(reasons)} != {sorted(outcome.reasons)}"
+        )
         for column in spec.column_names:
             cell = outcome.row.cells[column]
             if isinstance(cell, (ExcelDate, ExcelNumber)) or cell is None:

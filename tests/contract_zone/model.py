@@ -45,6 +45,7 @@ Cell = str | ExcelDate | ExcelNumber | None
 
 # ---- rendering logical values in a file's format --------------------------------------------
 
+
 def _grouped(digits: str, separator: str) -> str:
     groups = []
     while len(digits) > 3:
@@ -94,8 +95,15 @@ def render_date(value: dt.date, style: str, rnd: random.Random) -> Cell:
 def render_code(value: str, case_insensitive: bool, rnd: random.Random) -> str:
     if not case_insensitive:
         return value
-    spelled = rnd.choice([value, value, value.lower(), value.upper(), "".join(
-        c.upper() if rnd.random() < 0.5 else c.lower() for c in value)])
+    spelled = rnd.choice(
+        [
+            value,
+            value,
+            value.lower(),
+            value.upper(),
+            "".join(c.upper() if rnd.random() < 0.5 else c.lower() for c in value),
+        ]
+    )
     return rnd.choice(["", " ", "  "]) + spelled + rnd.choice(["", " ", "   "])
 
 
@@ -121,6 +129,7 @@ def render(spec: FileSpec, values: dict, rnd: random.Random) -> dict[str, Cell]:
 
 
 # ---- rows and files ------------------------------------------------------------------------
+
 
 @dataclass
 class Row:
@@ -170,7 +179,7 @@ class FileModel:
 
 
 def _csv_field(value: str, separator: str, quote_all: bool) -> str:
-    if quote_all and value != "" or any(c in value for c in (separator, '"', "\r", "\n")):
+    if (quote_all and value != "") or any(c in value for c in (separator, '"', "\r", "\n")):
         return '"' + value.replace('"', '""') + '"'
     return value
 
@@ -229,6 +238,7 @@ def xlsx_bytes(file: FileModel, header: list[str] | None = None, sheet: str | No
 
 # ---- deliveries and zones ------------------------------------------------------------------
 
+
 @dataclass
 class DeliveryModel:
     source: str
@@ -244,8 +254,13 @@ class DeliveryModel:
         entries = []
         for name, file in self.files.items():
             digest = hashlib.sha256(file.data()).hexdigest()
-            entries.append({"name": name, "rows": file.manifest_rows,
-                            "sha256": digest.upper() if self.upper_case_checksums else digest})
+            entries.append(
+                {
+                    "name": name,
+                    "rows": file.manifest_rows,
+                    "sha256": digest.upper() if self.upper_case_checksums else digest,
+                }
+            )
         return {"source": self.source, "delivery_date": self.delivery_date, "files": entries}
 
     def write(self, landing: Path, manifest: dict | None = None) -> Path:
@@ -253,7 +268,9 @@ class DeliveryModel:
         folder.mkdir(parents=True, exist_ok=True)
         for name, file in self.files.items():
             (folder / name).write_bytes(file.data())
-        (folder / "_manifest.json").write_text(json.dumps(manifest or self.manifest(), ensure_ascii=False), encoding="utf-8")
+        (folder / "_manifest.json").write_text(
+            json.dumps(manifest or self.manifest(), ensure_ascii=False), encoding="utf-8"
+        )
         return folder
 
 
@@ -399,4 +416,3 @@ class Zone:
 def person_key(national_id: str, key: str) -> str:
     """``published.md``: the lowercase hex HMAC-SHA256 of the national id under the key."""
     return hmac.new(key.encode("utf-8"), national_id.encode("ascii"), hashlib.sha256).hexdigest()
-

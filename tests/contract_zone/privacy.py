@@ -30,9 +30,11 @@ class Findings:
         return not (self.ids or self.names or self.key or self.birth_dates)
 
     def report(self) -> str:
-        return (f"ids in {sorted({str(p) for ps in self.ids.values() for p in ps})}, "
-                f"names in {sorted({str(p) for ps in self.names.values() for p in ps})}, "
-                f"key in {self.key}, birth dates in {self.birth_dates}")
+        return (
+            f"ids in {sorted({str(p) for ps in self.ids.values() for p in ps})}, "
+            f"names in {sorted({str(p) for ps in self.names.values() for p in ps})}, "
+            f"key in {self.key}, birth dates in {self.birth_dates}"
+        )
 
 
 def _texts(path: Path):
@@ -55,8 +57,9 @@ def _texts(path: Path):
     return data.decode("utf-8", errors="replace"), None
 
 
-def scan(files: list[Path], ids: set[str], names: set[str], key: str,
-         birth_dates: pl.DataFrame | None = None) -> Findings:
+def scan(
+    files: list[Path], ids: set[str], names: set[str], key: str, birth_dates: pl.DataFrame | None = None
+) -> Findings:
     """``birth_dates``: (person_key, __birth__ as text) of the zone's people."""
     findings = Findings()
     eleven = {i for i in ids if ELEVEN_DIGITS.fullmatch(i)}
@@ -73,7 +76,9 @@ def scan(files: list[Path], ids: set[str], names: set[str], key: str,
             findings.key.append(path)
         if frame is not None and birth_dates is not None and "person_key" in frame.columns:
             as_text = frame.select(pl.all().cast(pl.String)).join(birth_dates, on="person_key")
-            if not as_text.filter(pl.any_horizontal(pl.col(c) == pl.col("__birth__") for c in frame.columns)).is_empty():
+            if not as_text.filter(
+                pl.any_horizontal(pl.col(c) == pl.col("__birth__") for c in frame.columns)
+            ).is_empty():
                 findings.birth_dates.append(path)
     return findings
 

@@ -52,10 +52,13 @@ def assert_unchanged_but_the_refusal(before: dict[str, bytes], after: dict[str, 
         new = json.loads(after[name])
         assert new["deliveries"] == old["deliveries"], f"{name}: the loaded deliveries changed"
         assert new["audit"][: len(old["audit"])] == old["audit"], f"{name}: an earlier audit record changed"
-        fresh = new["audit"][len(old["audit"]):]
+        fresh = new["audit"][len(old["audit"]) :]
         assert fresh, f"{name}: the refusal is not recorded"
         for record in fresh:
-            refusal = next((r for r in refusals if (r.source, r.delivery_date) == (record["source"], record["delivery_date"])), None)
+            refusal = next(
+                (r for r in refusals if (r.source, r.delivery_date) == (record["source"], record["delivery_date"])),
+                None,
+            )
             assert refusal is not None, f"{name}: an audit record not of the refusal: {record}"
             assert record["status"] == "refused"
             assert record["rows_loaded"] == record["rows_quarantined"] == 0

@@ -66,8 +66,14 @@ def check_broken_file(spec: FileSpec, seed: int) -> None:
 
 
 def _settings(examples: int):
-    return settings(max_examples=examples, derandomize=True, deadline=None, database=None,
-                    phases=(Phase.explicit, Phase.generate), suppress_health_check=list(HealthCheck))
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        phases=(Phase.explicit, Phase.generate),
+        suppress_health_check=list(HealthCheck),
+    )
 
 
 FILE_IDS = [f"{s.source}/{s.name}" for s in FILES]

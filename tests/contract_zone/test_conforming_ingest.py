@@ -54,8 +54,13 @@ def test_a_conforming_zone_loads_whole_many(shape):
 
 def test_every_source_every_file_and_the_whole_space_in_one_zone(tmp_path):
     """One fixed zone that holds each feature the contract allows, asserted on the model first."""
-    shape = Shape(seed=20071231, deliveries=tuple((s, 3) for s in SOURCES), new_rows=4, forced_sales_from=1,
-                  empty=frozenset({("kemner", "notifications.csv", 2), ("bbl", "arrears.csv", 1)}))
+    shape = Shape(
+        seed=20071231,
+        deliveries=tuple((s, 3) for s in SOURCES),
+        new_rows=4,
+        forced_sales_from=1,
+        empty=frozenset({("kemner", "notifications.csv", 2), ("bbl", "arrears.csv", 1)}),
+    )
     zone = build_zone(shape)
     rows = [(d.source, f, r) for ds in zone.deliveries.values() for d in ds for f in d.files.values() for r in f.rows]
     # every code of every code list
@@ -69,13 +74,16 @@ def test_every_source_every_file_and_the_whole_space_in_one_zone(tmp_path):
                         written |= set(value) if isinstance(value, list) else {value}
                 assert written == set(column.codes), f"{spec.name}.{column.name}"
     # districts in odd case and with surrounding spaces; every optional value empty in some row
-    districts = [r.cells["bydel"] for _, f, r in rows if "bydel" in r.cells and r.cells["bydel"]]
+    districts = [r.cells["bydel"] for _, f, r in rows if r.cells.get("bydel")]
     canonical = set(FILES[0].column("bydel").codes)
     assert any(d != d.strip() for d in districts) and any(d.strip() not in canonical for d in districts)
     for spec in FILES:
         optional = [c.name for c in spec.columns if not c.required]
-        assert any(f.spec is spec and all(r.values.get(c) is None for c in optional if c not in ("Utfall_dato", "begjaert_dato"))
-                   for _, f, r in rows), f"{spec.name}: a row with every optional value empty"
+        assert any(
+            f.spec is spec
+            and all(r.values.get(c) is None for c in optional if c not in ("Utfall_dato", "begjaert_dato"))
+            for _, f, r in rows
+        ), f"{spec.name}: a row with every optional value empty"
     # amounts in every style of the cp1252 files, Excel and text dates in one sheet
     amounts = [r.cells["husleie"] for s, f, r in rows if f.spec.name == "tenancies.csv"]
     amounts += [r.cells["belop"] for s, f, r in rows if s in ("boei", "regnskap") and "belop" in r.cells]
@@ -89,14 +97,22 @@ def test_every_source_every_file_and_the_whole_space_in_one_zone(tmp_path):
     assert [("forced_sales.xlsx" in d.files) for d in zone.deliveries["namsfogd"]] == [False, True, True]
     assert not zone.deliveries["kemner"][2].files["notifications.csv"].rows
     for source in ("kemner", "bbl"):
-        assert any(b"\r\n" in v.encode() for d in zone.deliveries[source] for f in d.files.values()
-                   for r in f.rows for v in r.cells.values() if isinstance(v, str))
+        assert any(
+            b"\r\n" in v.encode()
+            for d in zone.deliveries[source]
+            for f in d.files.values()
+            for r in f.rows
+            for v in r.cells.values()
+            if isinstance(v, str)
+        )
     # a tenancy that ends, one that vanishes; postings delivered again
     first, second = (d.files["tenancies.csv"] for d in zone.deliveries["boei"][:2])
     ids = lambda f: {r.values["leieforhold_id"] for r in f.rows}  # noqa: E731
     assert ids(first) - ids(second), "a tenancy vanishes"
     assert any(r.case == "ended" and r.values["til_dato"] is not None for r in second.rows)
-    assert any(r.case == "delivered_again" for d in zone.deliveries["boei"][1:] for r in d.files["rent_ledger.csv"].rows)
+    assert any(
+        r.case == "delivered_again" for d in zone.deliveries["boei"][1:] for r in d.files["rent_ledger.csv"].rows
+    )
     # national ids of every kind and century rule
     people = zone.ctx.people
     assert {p.kind for p in people} == set(KINDS)
@@ -136,7 +152,7 @@ def test_every_century_rule_and_kind_is_generated():
     from tests.contract_zone.national_ids import make_national_id
 
     rnd = random.Random(5)
-    for rule, (_, century, individuals, years) in enumerate(CENTURIES):
+    for rule, (_, century, individuals, _years) in enumerate(CENTURIES):
         for kind in KINDS:
             nid, born, _ = make_national_id(rnd, kind, rule)
             assert born.year // 100 * 100 == century and int(nid[6:9]) in individuals
@@ -144,5 +160,7 @@ def test_every_century_rule_and_kind_is_generated():
     # 29 February 2000 (a century year that is a leap year); 1900 is not one.
     from tests.contract_zone.national_ids import national_id
 
-    assert is_valid(national_id(dt.date(2000, 2, 29), "ordinary", 500) or national_id(dt.date(2000, 2, 29), "ordinary", 502))
+    assert is_valid(
+        national_id(dt.date(2000, 2, 29), "ordinary", 500) or national_id(dt.date(2000, 2, 29), "ordinary", 502)
+    )
     assert not is_valid("2902004" + "0000")

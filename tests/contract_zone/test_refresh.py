@@ -49,8 +49,9 @@ SLOW_SHAPE = Shape(
     seed=2008,
     deliveries=(("boei", 3), ("kemner", 2), ("namsfogd", 3), ("prosjekt", 2), ("regnskap", 0), ("bbl", 2)),
     new_rows=4,
-    empty=frozenset({("kemner", "notifications.csv", 1), ("namsfogd", "forced_sales.xlsx", 1),
-                     ("prosjekt", "cases.csv", 1)}),
+    empty=frozenset(
+        {("kemner", "notifications.csv", 1), ("namsfogd", "forced_sales.xlsx", 1), ("prosjekt", "cases.csv", 1)}
+    ),
     forced_sales_from=1,
     quarantined=frozenset({("prosjekt", "cases.csv", 0)}),
 )
@@ -68,10 +69,23 @@ class Refreshed:
 
 def run_refresh(landing: Path, warehouse: Path, log: Path) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EVICTIONS_", "DAGSTER_HOME"))}
-    env.update({"EVICTIONS_LANDING_DIR": str(landing), "EVICTIONS_WAREHOUSE_DIR": str(warehouse),
-                "EVICTIONS_PSEUDONYM_KEY": KEY, "GX_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"})
-    completed = subprocess.run([sys.executable, "-m", "orchestration.cli", "refresh"], cwd=REPO_ROOT, env=env,
-                               capture_output=True, text=True, timeout=900)
+    env.update(
+        {
+            "EVICTIONS_LANDING_DIR": str(landing),
+            "EVICTIONS_WAREHOUSE_DIR": str(warehouse),
+            "EVICTIONS_PSEUDONYM_KEY": KEY,
+            "GX_ANALYTICS_ENABLED": "False",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    completed = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "refresh"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     output = completed.stdout + completed.stderr
     log.write_text(output, encoding="utf-8")
     return completed.returncode, output
@@ -104,8 +118,12 @@ def _unapproved_with_unknown_case_number(zone: Zone):
         file = delivery.files["petitions.csv"]
         for row in list(file.rows):
             v = row.values
-            if v["innsendt_dato"] >= BOARD_APPROVAL_FROM and v["nemnd_godkjent_dato"] is None \
-                    and v["namsfogd_saksnr"] is not None and v["namsfogd_saksnr"] not in bailiff:
+            if (
+                v["innsendt_dato"] >= BOARD_APPROVAL_FROM
+                and v["nemnd_godkjent_dato"] is None
+                and v["namsfogd_saksnr"] is not None
+                and v["namsfogd_saksnr"] not in bailiff
+            ):
                 yield file, row
 
 
@@ -118,9 +136,17 @@ def _overdue_after_delivery(zone: Zone):
 
 
 def _latest_snapshot_empty(zone: Zone) -> list[str]:
-    return [f"{s}/{f}" for s, f in (("boei", "tenancies.csv"), ("prosjekt", "cases.csv"), ("bbl", "arrears.csv"),
-                                    ("namsfogd", "cases.xlsx"), ("kemner", "petitions.csv"))
-            if (latest := zone.latest(s, f)) is not None and not latest.rows]
+    return [
+        f"{s}/{f}"
+        for s, f in (
+            ("boei", "tenancies.csv"),
+            ("prosjekt", "cases.csv"),
+            ("bbl", "arrears.csv"),
+            ("namsfogd", "cases.xlsx"),
+            ("kemner", "petitions.csv"),
+        )
+        if (latest := zone.latest(s, f)) is not None and not latest.rows
+    ]
 
 
 def include_the_shapes_that_once_broke_dbt(zone: Zone) -> Zone:
@@ -159,6 +185,7 @@ def default_zone(tmp_path_factory, dbt_manifest) -> Refreshed:
 
 # ---- the model's figures ------------------------------------------------------------------
 
+
 def latest_loaded(zone: Zone, source: str, file: str) -> list[dict]:
     expectation = zone.latest(source, file)
     return [o.row.values for o in expectation.loaded] if expectation else []
@@ -173,14 +200,23 @@ def expected_petitions(zone: Zone) -> int:
     received = set()
     taken = set()
     for case in collector:
-        match = next((p for p in petitions if p["begjaering_id"] == case["Saksokers_ref"] and p["begjaering_id"] not in received), None)
+        match = next(
+            (
+                p
+                for p in petitions
+                if p["begjaering_id"] == case["Saksokers_ref"] and p["begjaering_id"] not in received
+            ),
+            None,
+        )
         if match:
             received.add(match["begjaering_id"])
             taken.add(case["Saksnr"])
     for petition in petitions:
         if petition["begjaering_id"] in received:
             continue
-        case = next((c for c in collector if c["Saksnr"] == petition["namsfogd_saksnr"] and c["Saksnr"] not in taken), None)
+        case = next(
+            (c for c in collector if c["Saksnr"] == petition["namsfogd_saksnr"] and c["Saksnr"] not in taken), None
+        )
         if case:
             received.add(petition["begjaering_id"])
             taken.add(case["Saksnr"])
@@ -197,8 +233,14 @@ def check_refreshed(run: Refreshed) -> None:
     assert [("forced_sales.xlsx" in d.files) for d in zone.deliveries["namsfogd"]][:2] == [False, True]
     assert zone.latest("bbl", "arrears.csv") is not None
     for source in ("kemner", "bbl"):
-        assert any("\r\n" in v for d in zone.deliveries[source] for f in d.files.values() for r in f.rows
-                   for v in r.cells.values() if isinstance(v, str)), f"{source}: a quoted line break"
+        assert any(
+            "\r\n" in v
+            for d in zone.deliveries[source]
+            for f in d.files.values()
+            for r in f.rows
+            for v in r.cells.values()
+            if isinstance(v, str)
+        ), f"{source}: a quoted line break"
     expected = zone.expectations()
     assert sum(e.count("quarantined") for e in expected.values()) == 1
 
@@ -211,7 +253,11 @@ def check_refreshed(run: Refreshed) -> None:
         row = got[where]
         assert row["rows_in_manifest"] == row["rows_loaded"] + row["rows_quarantined"] + row["rows_collapsed"]
         assert (row["rows_in_manifest"], row["rows_loaded"], row["rows_quarantined"], row["rows_collapsed"]) == (
-            want.rows, want.count("loaded"), want.count("quarantined"), want.count("collapsed")), where
+            want.rows,
+            want.count("loaded"),
+            want.count("quarantined"),
+            want.count("collapsed"),
+        ), where
 
     # Curated tables hold the current state the model says.
     curated = {p.stem: pl.read_parquet(p) for p in (warehouse / "curated").glob("*.parquet")}
@@ -221,9 +267,13 @@ def check_refreshed(run: Refreshed) -> None:
     assert sorted(curated["case_outcomes"]["case_id"].to_list()) == sorted(c["sak_id"] for c in cases)
     assert curated["petitions"].height == expected_petitions(zone)
     petitions = latest_loaded(zone, "kemner", "petitions.csv")
-    assert sorted(curated["petitions"]["petition_id"].drop_nulls().to_list()) == sorted(p["begjaering_id"] for p in petitions)
+    assert sorted(curated["petitions"]["petition_id"].drop_nulls().to_list()) == sorted(
+        p["begjaering_id"] for p in petitions
+    )
     bailiff = latest_loaded(zone, "namsfogd", "cases.xlsx")
-    assert sorted(curated["petitions"]["bailiff_case_no"].drop_nulls().to_list()) == sorted(c["Saksnr"] for c in bailiff)
+    assert sorted(curated["petitions"]["bailiff_case_no"].drop_nulls().to_list()) == sorted(
+        c["Saksnr"] for c in bailiff
+    )
     assert curated["project_expenses"].height == 0, "regnskap has not delivered"
     arrears = latest_loaded(zone, "bbl", "arrears.csv")
     assert sorted(curated["co_op_arrears"]["arrears_case_id"].to_list()) == sorted(a["sak_id"] for a in arrears)
@@ -269,9 +319,13 @@ def check_refreshed(run: Refreshed) -> None:
     # own output and Dagster's run storage and logs included...
     ids, names = zone.national_ids(), zone.names()
     born = pl.DataFrame(
-        [(person_key(p.national_id, KEY), text) for p in zone.ctx.people
-         for text in (p.birth_date.isoformat(), p.birth_date.strftime("%d.%m.%Y"))],
-        schema={"person_key": pl.String, "__birth__": pl.String}, orient="row",
+        [
+            (person_key(p.national_id, KEY), text)
+            for p in zone.ctx.people
+            for text in (p.birth_date.isoformat(), p.birth_date.strftime("%d.%m.%Y"))
+        ],
+        schema={"person_key": pl.String, "__birth__": pl.String},
+        orient="row",
     )
     files = files_under(warehouse, ALLOWED) + [run.log]
     assert any("dagster_home" in str(p) and p.suffix == ".db" for p in files)
@@ -282,8 +336,9 @@ def check_refreshed(run: Refreshed) -> None:
     row = next(o.row for e in expected.values() for o in e.quarantined)
     found = scan(files_under(warehouse / "quarantine"), ids, names, KEY)
     assert row.person.national_id in found.ids, "the scan finds no national id where one is"
-    assert row.person.name in found.names or not any(c.personal for c in row_spec(zone, row).columns), \
+    assert row.person.name in found.names or not any(c.personal for c in row_spec(zone, row).columns), (
         "the scan finds no name where one is"
+    )
 
 
 def row_spec(zone: Zone, row):
@@ -320,15 +375,22 @@ def test_a_refused_delivery_fails_the_refresh_and_changes_nothing(default_zone, 
     after = snapshot(warehouse, skip=RUN_BOOKKEEPING)
 
     class Refusal:  # what the refusal is, as the contract states it
-        source, delivery_date, file, reason = "boei", folder.name, "tenancies.csv", "checksum does not match the manifest"
+        source, delivery_date, file, reason = (
+            "boei",
+            folder.name,
+            "tenancies.csv",
+            "checksum does not match the manifest",
+        )
 
     # quality/ records the refusal: the audit table gains its rows, and the auditors' evidence
     # page (rebuilt by the ingest step when it refuses) shows it. Everything else keeps its bytes.
     audit, evidence = "quality/ingest_audit.parquet", "quality/index.html"
     records = (audit, evidence)
     assert_unchanged_but_the_refusal(
-        {k: v for k, v in before.items() if k not in records}, {k: v for k, v in after.items() if k not in records},
-        [Refusal])
+        {k: v for k, v in before.items() if k not in records},
+        {k: v for k, v in after.items() if k not in records},
+        [Refusal],
+    )
     assert folder.name in after[evidence].decode("utf-8") and "tenancies.csv" in after[evidence].decode("utf-8")
     # The audit table is the ingest log's: it gains the refusal's rows at most, the rest as it was.
     if after[audit] != before[audit]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -29,7 +29,11 @@ SHAPE = Shape(
     deliveries=tuple((s, 2) for s in SOURCES),
     new_rows=2,
     forced_sales_from=0,
-    quarantined=frozenset((s.source, s.name, 0) for s in FILES if s.name in ("tenancies.csv", "cases.xlsx", "arrears.csv", "petitions.csv", "cases.csv")),
+    quarantined=frozenset(
+        (s.source, s.name, 0)
+        for s in FILES
+        if s.name in ("tenancies.csv", "cases.xlsx", "arrears.csv", "petitions.csv", "cases.csv")
+    ),
     duplicates=True,
 )
 
@@ -62,6 +66,7 @@ def _sha(data: bytes) -> str:
 
 
 # ---- one broken thing at a time -----------------------------------------------------------
+
 
 @dataclass
 class Broken:
@@ -161,7 +166,7 @@ def xlsx_without_its_sheet(delivery, name, folder):
 
 
 def xlsx_not_a_workbook(delivery, name, folder):
-    _replace_file(folder, name, delivery.files[name].data()[: 200])
+    _replace_file(folder, name, delivery.files[name].data()[:200])
     return Broken(name, "not an xlsx workbook")
 
 
@@ -232,7 +237,9 @@ def test_a_manifest_omitting_a_file_of_every_delivery_is_refused(loaded, tmp_pat
     _save(folder, manifest)
     every = [s.name for s in files_of(source) if s.in_every_delivery]
     mention = omitted[0] if omitted else every[0]
-    _refused_once(landing, warehouse, source, delivery.delivery_date, Broken("_manifest.json", "does not list", mention))
+    _refused_once(
+        landing, warehouse, source, delivery.delivery_date, Broken("_manifest.json", "does not list", mention)
+    )
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -245,8 +252,11 @@ def test_a_changed_redelivery_of_a_loaded_date_is_refused(loaded, tmp_path, sour
     data = file.data()
     # One value of the file changed, the file and manifest otherwise in order.
     row = next(r for r in file.rows if not r.reasons)
-    column = next(c.name for c in file.spec.columns if c.type == "text" and not c.national_id and not c.personal
-                  and isinstance(row.cells[c.name], str))
+    column = next(
+        c.name
+        for c in file.spec.columns
+        if c.type == "text" and not c.national_id and not c.personal and isinstance(row.cells[c.name], str)
+    )
     original = row.cells[column]
     row.cells[column] = original + " endret"
     file._data = None
@@ -255,7 +265,9 @@ def test_a_changed_redelivery_of_a_loaded_date_is_refused(loaded, tmp_path, sour
     file._data = None
     assert changed != data
     _replace_file(folder, name, changed)
-    _refused_once(landing, warehouse, source, first.delivery_date, Broken(name, "already loaded with different checksums"))
+    _refused_once(
+        landing, warehouse, source, first.delivery_date, Broken(name, "already loaded with different checksums")
+    )
 
 
 @pytest.mark.parametrize("source", SOURCES)

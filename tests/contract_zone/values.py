@@ -40,8 +40,20 @@ NORWEGIAN = "æøåÆØÅ"
 # Kept texts (ids, co-operatives, case numbers): place words. Names come from other lists, so
 # that a name never occurs in a text the warehouse keeps (the privacy scan looks for names).
 PLACES = (
-    "Ærfuglveien", "Øvregaten", "Åsaneveien", "Sjøhagen", "Bråtet", "Løvstakken", "Fjæreveien",
-    "Mølleplassen", "Nøstet", "Skålevik", "Tøvikåsen", "Ådland", "Ørnefjellet", "Kjøkkelvik",
+    "Ærfuglveien",
+    "Øvregaten",
+    "Åsaneveien",
+    "Sjøhagen",
+    "Bråtet",
+    "Løvstakken",
+    "Fjæreveien",
+    "Mølleplassen",
+    "Nøstet",
+    "Skålevik",
+    "Tøvikåsen",
+    "Ådland",
+    "Ørnefjellet",
+    "Kjøkkelvik",
 )
 FIRST_NAMES = ("Åse", "Kåre", "Bjørn", "Ærling", "Øystein", "Pål", "Siv Åshild", "Jørgen", "Mæhre", "Søren", "Ådne")
 LAST_NAMES = ("Ødegård", "Bråthen", "Ærøy", "Løkkebø", "Håøya", "Sæterdal", "Fjørtoft", "Åkrevik", "Grønnæs")
@@ -57,6 +69,7 @@ class GeneratorError(AssertionError):
 
 
 # ---- the declaration's conditions, evaluated on logical values ---------------------------------
+
 
 def holds(check: Condition, values: dict) -> bool | None:
     """True, False, or None when the check reads a missing value (the contract: not judged)."""
@@ -92,6 +105,7 @@ def broken_rules(spec: FileSpec, values: dict) -> list[str]:
 
 
 # ---- the zone's shared state ------------------------------------------------------------------
+
 
 @dataclass
 class Context:
@@ -151,6 +165,7 @@ def rfc4180(spec: FileSpec) -> bool:
 
 
 # ---- logical values ------------------------------------------------------------------------
+
 
 @dataclass
 class Violation:
@@ -330,14 +345,20 @@ class RowMaker:
                 values[column.name] = None
 
         # 4. Numbers and dates, in the order the comparisons between columns need.
-        compares = [(c if not negate else Compare(c.left, NEGATED[c.op], c.right))
-                    for c, negate in active if isinstance(c, Compare)]
+        compares = [
+            (c if not negate else Compare(c.left, NEGATED[c.op], c.right))
+            for c, negate in active
+            if isinstance(c, Compare)
+        ]
         negated = [Compare(c.left, NEGATED[c.op], c.right) for c, negate in active if isinstance(c, Compare) and negate]
         pending = [c.name for c in spec.columns if c.name not in values and c.type in ("int", "amount", "date")]
         while pending:
             ready = [
-                name for name in pending
-                if all(not (isinstance(c.right, Col) and c.left.name == name and c.right.name in pending) for c in compares)
+                name
+                for name in pending
+                if all(
+                    not (isinstance(c.right, Col) and c.left.name == name and c.right.name in pending) for c in compares
+                )
             ]
             if not ready:
                 raise NotImplementedError(f"{spec.name}: circular comparisons between {pending}")
@@ -430,7 +451,9 @@ class RowMaker:
         matches = [c for c, _ in active if isinstance(c, Matches) and c.column.name == column.name]
         target = violation.check if violation else None
         if isinstance(target, InReference) and target.column.name == column.name:
-            pattern = next((c.regex for c, _ in active if isinstance(c, Matches) and c.column.name == column.name), None)
+            pattern = next(
+                (c.regex for c, _ in active if isinstance(c, Matches) and c.column.name == column.name), None
+            )
             for _ in range(1000):
                 candidate = _from_regex(pattern, rnd) if pattern else self.free_text()
                 if candidate not in reference_values(target):
@@ -485,6 +508,7 @@ def _from_regex(regex: str, rnd: random.Random) -> str:
 
 
 # ---- breaking single values ------------------------------------------------------------------
+
 
 def unparseable_text(spec: FileSpec, column: Column, rnd: random.Random) -> str:
     """A non-empty value that is not a value of its type in this file's format."""

@@ -58,7 +58,10 @@ def build_zone(shape: Shape) -> Zone:
                 if not spec.in_every_delivery and index < shape.forced_sales_from:
                     continue
                 file = make_file(
-                    spec, ctx, date, previous.get(spec.name),
+                    spec,
+                    ctx,
+                    date,
+                    previous.get(spec.name),
                     empty=(source, spec.name, index) in shape.empty,
                     new_rows=shape.new_rows,
                     quarantine_one=(source, spec.name, index) in shape.quarantined,
@@ -69,7 +72,9 @@ def build_zone(shape: Shape) -> Zone:
                 files[spec.name] = file
             names = list(files)
             rnd.shuffle(names)
-            delivery = DeliveryModel(source, date, {n: files[n] for n in names}, upper_case_checksums=rnd.random() < 0.2)
+            delivery = DeliveryModel(
+                source, date, {n: files[n] for n in names}, upper_case_checksums=rnd.random() < 0.2
+            )
             zone.deliveries[source].append(delivery)
             expectations = zone.expectations()
             for name, file in files.items():
@@ -107,7 +112,11 @@ def make_file(
             # Postings delivered again unchanged (as written, or spelled differently): counted once.
             for row in rnd.sample(loaded_before, min(2, len(loaded_before))):
                 maker.used_keys.add(tuple(row.values[k] for k in spec.key))
-                rows.append(row.copy("delivered_again") if rnd.random() < 0.5 else new_row(maker, row.values, row.person, "delivered_again"))
+                rows.append(
+                    row.copy("delivered_again")
+                    if rnd.random() < 0.5
+                    else new_row(maker, row.values, row.person, "delivered_again")
+                )
         first_with_rows = previous is None or not previous[0].rows if coverage is None else coverage
         if first_with_rows:
             rows += _code_coverage(maker)
@@ -150,7 +159,13 @@ def _carried(maker: RowMaker, loaded_before: list[Row]) -> list[Row]:
     for i, row in enumerate(loaded_before):
         key = {k: row.values[k] for k in spec.key}
         maker.used_keys.add(tuple(key.values()))
-        action = "ended" if i == 0 else "vanished" if i == 1 else rnd.choice(["kept", "kept", "respelled", "changed", "vanished"])
+        action = (
+            "ended"
+            if i == 0
+            else "vanished"
+            if i == 1
+            else rnd.choice(["kept", "kept", "respelled", "changed", "vanished"])
+        )
         if action == "vanished":
             continue
         if action == "kept":
@@ -205,8 +220,10 @@ def _line_break(spec: FileSpec, rows: list[Row], rnd: random.Random) -> None:
     texts = [c.name for c in spec.columns if c.type == "text" and not c.national_id]
     identities = [r.identity(spec) for r in rows]
     candidates = [
-        r for r in rows
-        if r.case not in ("exact_duplicate", "kept", "delivered_again") and not r.reasons
+        r
+        for r in rows
+        if r.case not in ("exact_duplicate", "kept", "delivered_again")
+        and not r.reasons
         and identities.count(r.identity(spec)) == 1
     ]
     pairs = [(r, c) for r in candidates for c in texts if r.values.get(c) is not None]
@@ -231,7 +248,11 @@ def link_to_petitions(zone: Zone, file: FileModel, rnd: random.Random) -> None:
     for case in file.rows:
         if not petitions:
             break
-        if case.reasons or case.case in ("code_coverage", "exact_duplicate") or identities.count(case.identity(spec)) > 1:
+        if (
+            case.reasons
+            or case.case in ("code_coverage", "exact_duplicate")
+            or identities.count(case.identity(spec)) > 1
+        ):
             continue
         if rnd.random() < 0.3:
             continue

@@ -52,8 +52,11 @@ def test_every_asset_has_the_one_owner(definitions):
     from orchestration.defs.specs import OWNER
 
     graph = definitions.get_repository_def().asset_graph
-    owners = {key.to_user_string(): list(graph.get(key).owners) for key in graph.get_all_asset_keys()
-              if graph.get(key).is_materializable}
+    owners = {
+        key.to_user_string(): list(graph.get(key).owners)
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).is_materializable
+    }
     assert {"raw/boei/tenancies", "dbt/staging/stg_boei__tenancies", "published/cases_by_district"} <= set(owners)
     assert {key: o for key, o in owners.items() if o != [OWNER]} == {}
 
@@ -109,11 +112,13 @@ def test_code_location_loads_from_workspace_yaml(dbt_manifest):
     from dagster._core.workspace.context import WorkspaceProcessContext
     from dagster._core.workspace.load_target import WorkspaceFileTarget
 
-    with instance_for_test() as instance:
-        with WorkspaceProcessContext(instance, WorkspaceFileTarget([str(REPO_ROOT / "workspace.yaml")])) as context:
-            snapshot = context.create_request_context().get_code_location_entries()
-            entry = snapshot["evictions"]
-            assert entry.load_error is None, entry.load_error
-            # What the UI would offer: the location's repositories and their jobs.
-            jobs = {job.name for repo in entry.code_location.get_repositories().values() for job in repo.get_all_jobs()}
-            assert "refresh" in jobs, sorted(jobs)
+    with (
+        instance_for_test() as instance,
+        WorkspaceProcessContext(instance, WorkspaceFileTarget([str(REPO_ROOT / "workspace.yaml")])) as context,
+    ):
+        snapshot = context.create_request_context().get_code_location_entries()
+        entry = snapshot["evictions"]
+        assert entry.load_error is None, entry.load_error
+        # What the UI would offer: the location's repositories and their jobs.
+        jobs = {job.name for repo in entry.code_location.get_repositories().values() for job in repo.get_all_jobs()}
+        assert "refresh" in jobs, sorted(jobs)

@@ -52,7 +52,9 @@ def test_a_sensor_that_never_ran_starts_nothing_for_deliveries_the_warehouse_has
     monkeypatch.setenv("EVICTIONS_LANDING_DIR", str(landing))
     monkeypatch.setenv("EVICTIONS_WAREHOUSE_DIR", str(warehouse))
     monkeypatch.setenv("EVICTIONS_PSEUDONYM_KEY", "test-key")
-    folder = write_delivery(landing, "regnskap", "2008-01-31", {"ledger.csv": b"art;tekst;belop\r\n"}, {"ledger.csv": 0})
+    folder = write_delivery(
+        landing, "regnskap", "2008-01-31", {"ledger.csv": b"art;tekst;belop\r\n"}, {"ledger.csv": 0}
+    )
     assert ingest_source("regnskap", landing, warehouse, "test-key", progress=lambda _: None).loaded == ["2008-01-31"]
 
     result, context = _evaluate(None)
@@ -61,6 +63,7 @@ def test_a_sensor_that_never_ran_starts_nothing_for_deliveries_the_warehouse_has
     # The same delivery delivered again (a new manifest) is new, as before.
     (folder / "_manifest.json").write_text((folder / "_manifest.json").read_text())
     import os
+
     stat = (folder / "_manifest.json").stat()
     os.utime(folder / "_manifest.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     result, _ = _evaluate(context.cursor)

@@ -28,9 +28,16 @@ D = dt.date
 
 def _dbt(args: list[str], warehouse: Path, target: Path) -> subprocess.CompletedProcess:
     command = [
-        str(DBT), *args,
-        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(target / "target"), "--log-path", str(target / "logs"),
+        str(DBT),
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target / "target"),
+        "--log-path",
+        str(target / "logs"),
     ]
     env = {**os.environ, **WarehousePaths(warehouse).dbt_environment(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     return subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_PROJECT_DIR, timeout=600)
@@ -117,16 +124,20 @@ def test_expressions_are_true_fails_once_per_broken_rule(built, tmp_path):
 
 
 def test_mart_row_counts(db):
-    counts = {t: db.execute(f"select count(*) from marts.{t}").fetchone()[0]
-              for t in ("households", "petitions", "case_outcomes", "project_expenses")}
+    counts = {
+        t: db.execute(f"select count(*) from marts.{t}").fetchone()[0]
+        for t in ("households", "petitions", "case_outcomes", "project_expenses")
+    }
     # 6 tenancies in the latest snapshot; 7 bailiff cases + 4 collector petitions never received;
     # 4 project cases; 3 account lines in the latest accounts delivery.
     assert counts == {"households": 6, "petitions": 11, "case_outcomes": 4, "project_expenses": 3}
 
 
 def test_match_statuses(db):
-    got = {(r["petition_id"], r["bailiff_case_no"]): (r["match_status"], r["match_method"])
-           for r in rows(db, "select * from marts.petitions")}
+    got = {
+        (r["petition_id"], r["bailiff_case_no"]): (r["match_status"], r["match_method"])
+        for r in rows(db, "select * from marts.petitions")
+    }
     assert got == {
         ("K-1", "N-1"): ("matched", "reference"),
         ("K-2", "N-2"): ("matched", "case_number"),
@@ -143,8 +154,15 @@ def test_match_statuses(db):
 
 
 def test_outcome_mapping(db):
-    got = {r["petition_id"] or r["bailiff_case_no"]: (r["petitioner_type"], r["outcome"], r["outcome_date"], r["is_eviction"])
-           for r in rows(db, "select * from marts.petitions")}
+    got = {
+        r["petition_id"] or r["bailiff_case_no"]: (
+            r["petitioner_type"],
+            r["outcome"],
+            r["outcome_date"],
+            r["is_eviction"],
+        )
+        for r in rows(db, "select * from marts.petitions")
+    }
     assert got == {
         # the bailiff's outcome wins where the bailiff has the case ...
         "K-1": ("collector", "executed", D(2006, 5, 10), True),
@@ -170,13 +188,19 @@ def test_petition_details(db):
     assert by_id["K-1"]["filed_date"] == D(2006, 3, 1)
     assert by_id["K-7"]["board_approved"] is True and by_id["K-6"]["board_approved"] is False
     assert by_id["N-9"]["board_approved"] is None and by_id["N-9"]["claim_nok"] is None
-    assert by_id["N-11"]["person_key"] == rows(db, "select person_key from staging.stg_namsfogd__cases "
-                                                   "where bailiff_case_no = 'N-11' limit 1")[0]["person_key"]
+    assert (
+        by_id["N-11"]["person_key"]
+        == rows(db, "select person_key from staging.stg_namsfogd__cases where bailiff_case_no = 'N-11' limit 1")[0][
+            "person_key"
+        ]
+    )
 
 
 def test_arrears_on_the_snapshot_date_and_priority(db):
-    got = {r["tenancy_id"]: (r["arrears_nok"], r["priority"], r["dwelling_type"])
-           for r in rows(db, "select * from marts.households")}
+    got = {
+        r["tenancy_id"]: (r["arrears_nok"], r["priority"], r["dwelling_type"])
+        for r in rows(db, "select * from marts.households")
+    }
     assert got == {
         1001: (Decimal("8000.00"), False, "ordinary"),  # 5000 - 2000 + 5000 on 2007-12-31; not the 2008 rent
         1002: (Decimal("0.00"), True, "service"),
@@ -224,8 +248,11 @@ def test_status_history_of_a_petition(db):
     versions = rows(db, "select * from intermediate.int_petitions_historized where petition_id = 'K-1'")
     assert len(versions) == 1 and versions[0]["is_current"] and versions[0]["deliveries_seen"] == 2
     # the bailiff's N-5 went from pending to executed
-    n5 = rows(db, "select outcome_code, valid_from, valid_to from intermediate.int_bailiff_cases_historized "
-                  "where bailiff_case_no = 'N-5' order by valid_from")
+    n5 = rows(
+        db,
+        "select outcome_code, valid_from, valid_to from intermediate.int_bailiff_cases_historized "
+        "where bailiff_case_no = 'N-5' order by valid_from",
+    )
     assert [(r["outcome_code"], r["valid_from"], r["valid_to"]) for r in n5] == [
         ("UNDER_BEHANDLING", D(2007, 6, 30), D(2008, 4, 1)),
         ("GJENNOMFORT", D(2008, 4, 1), None),
@@ -240,33 +267,47 @@ def test_case_outcomes_labels(db):
     assert by_id["S-1"]["actions"] == ["phone", "letter"]
     assert by_id["S-2"]["actions"] == []
     assert (by_id["S-1"]["known_to_social_service"], by_id["S-1"]["income_source"], by_id["S-1"]["solution"]) == (
-        "yes", "social_assistance", "social_service_paid")
+        "yes",
+        "social_assistance",
+        "social_service_paid",
+    )
     assert by_id["S-3"]["outcome"] == "open" and by_id["S-3"]["claim_band"] == "30000+"
     assert by_id["S-4"]["outcome"] == "evicted" and by_id["S-4"]["claim_band"] == "10000-19999"
 
 
 def test_reconciliation_findings(db):
-    found = rows(db, 'select * from quality.reconciliation where "check" <> \'report_figure_differs\'')
+    found = rows(db, "select * from quality.reconciliation where \"check\" <> 'report_figure_differs'")
     got = sorted((r["check"], r["severity"], r["petition_id"], r["bailiff_case_no"], r["case_id"]) for r in found)
-    assert got == sorted([
-        ("collector_petition_not_at_bailiff", "warning", "K-3", None, None),
-        ("collector_petition_not_at_bailiff", "warning", "K-4", None, None),
-        ("collector_petition_not_at_bailiff", "warning", "K-6", None, None),
-        ("collector_petition_not_at_bailiff", "warning", "K-7", None, None),
-        ("bailiff_case_without_collector_petition", "warning", None, "N-8", None),
-        ("status_disagreement", "warning", "K-5", "N-5", None),
-        ("petition_without_board_approval", "error", "K-6", None, None),
-        ("serial_petitions", "info", "K-1", "N-1", None),
-        ("serial_petitions", "info", "K-2", "N-2", None),
-        ("project_case_tenancy_not_in_register", "warning", None, None, "S-3"),
-    ])
+    assert got == sorted(
+        [
+            ("collector_petition_not_at_bailiff", "warning", "K-3", None, None),
+            ("collector_petition_not_at_bailiff", "warning", "K-4", None, None),
+            ("collector_petition_not_at_bailiff", "warning", "K-6", None, None),
+            ("collector_petition_not_at_bailiff", "warning", "K-7", None, None),
+            ("bailiff_case_without_collector_petition", "warning", None, "N-8", None),
+            ("status_disagreement", "warning", "K-5", "N-5", None),
+            ("petition_without_board_approval", "error", "K-6", None, None),
+            ("serial_petitions", "info", "K-1", "N-1", None),
+            ("serial_petitions", "info", "K-2", "N-2", None),
+            ("project_case_tenancy_not_in_register", "warning", None, None, "S-3"),
+        ]
+    )
     serial_people = {r["person_key"] for r in found if r["check"] == "serial_petitions"}
     assert serial_people == {A}
     assert all(r["detail"] for r in found)
     # Keys only: no column of the findings holds anything but pseudonymised keys and text.
     columns = [c[0] for c in db.execute("describe quality.reconciliation").fetchall()]
-    assert columns == ["check", "severity", "petition_id", "bailiff_case_no", "case_id", "arrears_case_id",
-                       "tenancy_id", "person_key", "detail"]
+    assert columns == [
+        "check",
+        "severity",
+        "petition_id",
+        "bailiff_case_no",
+        "case_id",
+        "arrears_case_id",
+        "tenancy_id",
+        "person_key",
+        "detail",
+    ]
     report = rows(db, "select detail from quality.reconciliation where \"check\" = 'report_figure_differs'")
     assert report  # the fixture's figures are not the report's
 
@@ -274,20 +315,32 @@ def test_reconciliation_findings(db):
 def test_forced_sale_tables_are_empty_before_their_files_are_delivered(db):
     """No bbl delivery and no forced_sales.xlsx yet: the forced-sale tables build, with no case and
     no year (the published tables are withheld as unknown by the publishing step)."""
-    for table in ("marts.forced_sale_cases", "marts.co_op_arrears", "published.forced_sales_by_year",
-                  "published.forced_sale_notice_coverage"):
+    for table in (
+        "marts.forced_sale_cases",
+        "marts.co_op_arrears",
+        "published.forced_sales_by_year",
+        "published.forced_sale_notice_coverage",
+    ):
         assert db.execute(f"select count(*) from {table}").fetchone()[0] == 0, table
     # the stage table keeps its spine of associations and stages, all zero
     assert db.execute("select count(*), sum(cases) from published.co_op_arrears_by_stage").fetchone() == (18, 0)
-    assert db.execute(
-        "select count(*) from quality.reconciliation where \"check\" like 'forced_sale%' or \"check\" like 'co_op%'"
-    ).fetchone()[0] == 0
+    assert (
+        db.execute(
+            "select count(*) from quality.reconciliation where \"check\" like 'forced_sale%' or \"check\" like 'co_op%'"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_petitions_by_year_change_against_the_earlier_year(db):
     got = {(r["source"], r["year"]): r for r in rows(db, "select * from published.petitions_evictions_by_year")}
-    assert set(got) == {("collector", 2006), ("collector", 2007), ("collector", 2008),
-                        ("bailiff", 2006), ("bailiff", 2007)}
+    assert set(got) == {
+        ("collector", 2006),
+        ("collector", 2007),
+        ("collector", 2008),
+        ("bailiff", 2006),
+        ("bailiff", 2007),
+    }
     c06, c07, c08 = got[("collector", 2006)], got[("collector", 2007)], got[("collector", 2008)]
     assert (c06["petitions"], c06["evictions"]) == (2, 1)  # K-1, K-2; K-1 executed 2006
     assert (c07["petitions"], c07["evictions"]) == (3, 2)  # K-3, K-4, K-5; K-4 and K-5 executed 2007
@@ -316,9 +369,16 @@ def test_national_targets(db):
 
 def test_project_aggregates(db):
     summary = rows(db, "select * from published.project_accounts_summary")
-    assert summary == [{"total_income_nok": Decimal("500000.00"), "total_expenses_nok": Decimal("552095.44"),
-                        "balance_nok": Decimal("-52095.44")}]
-    outcomes = {r["outcome"]: (r["cases"], r["share_pct"]) for r in rows(db, "select * from published.case_outcomes_summary")}
+    assert summary == [
+        {
+            "total_income_nok": Decimal("500000.00"),
+            "total_expenses_nok": Decimal("552095.44"),
+            "balance_nok": Decimal("-52095.44"),
+        }
+    ]
+    outcomes = {
+        r["outcome"]: (r["cases"], r["share_pct"]) for r in rows(db, "select * from published.case_outcomes_summary")
+    }
     assert outcomes["evicted"] == (2, pytest.approx(50.0)) and outcomes["resolved"] == (1, pytest.approx(25.0))
     assert outcomes["reinstated"] == (0, pytest.approx(0.0))
     districts = {r["district"]: r for r in rows(db, "select * from published.cases_by_district")}
@@ -332,8 +392,12 @@ def test_project_aggregates(db):
 def test_curated_and_published_hold_no_personal_data(db):
     personal = {"fodselsnummer", "navn", "saksoker", "name", "national_id", "birth_date"}
     for schema in ("marts", "published", "quality"):
-        columns = {r[0].lower() for r in db.execute(
-            "select column_name from information_schema.columns where table_schema = ?", [schema]).fetchall()}
+        columns = {
+            r[0].lower()
+            for r in db.execute(
+                "select column_name from information_schema.columns where table_schema = ?", [schema]
+            ).fetchall()
+        }
         assert not columns & personal, (schema, columns & personal)
     person_keys = {r[0] for r in db.execute("select person_key from marts.petitions").fetchall()}
     assert C in person_keys and all(len(k) == 64 for k in person_keys)

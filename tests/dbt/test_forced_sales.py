@@ -13,9 +13,9 @@ from statistics import median
 import duckdb
 import pytest
 
+from tests.dbt.test_dbt_project import _dbt, rows
 from tests.support.forced_sales_fixture import ARREARS, FORCED_SALES, SECOND, write_forced_sales_fixture
 from tests.support.raw_fixture import J
-from tests.dbt.test_dbt_project import _dbt, rows
 
 D = dt.date
 
@@ -48,22 +48,39 @@ def test_forced_sale_cases_and_match_statuses(db):
     }
     f2 = got[("F-2", "A-2")]
     assert (f2["petitioner_type"], f2["housing_association"], f2["object_type"], f2["outcome"]) == (
-        "cooperative", "VESTBO", "co_op_share", "sold")
+        "cooperative",
+        "VESTBO",
+        "co_op_share",
+        "sold",
+    )
     assert f2["is_forced_sale"] and f2["outcome_date"] == D(2007, 10, 1) and f2["district"] == "Fana"
     a4 = got[(None, "A-4")]
     assert (a4["petitioner_type"], a4["object_type"], a4["outcome"], a4["received_date"]) == (
-        "cooperative", "co_op_share", "pending", None)
+        "cooperative",
+        "co_op_share",
+        "pending",
+        None,
+    )
     assert a4["petition_date"] == D(2007, 12, 20)
     f5 = got[("F-5", None)]
     # the municipality's case takes district and arrears from the person's TVANGSSALG notice
     assert (f5["petitioner_type"], f5["person_key"], f5["district"], f5["arrears_nok"]) == (
-        "municipality", J, "Fana", Decimal("120000.00"))
+        "municipality",
+        J,
+        "Fana",
+        Decimal("120000.00"),
+    )
     assert got[("F-6", None)]["housing_association"] is None and got[("F-6", None)]["object_type"] == "owner_flat"
 
 
 def test_social_service_notified_before_the_petition(db):
-    got = {(r["bailiff_case_no"], r["arrears_case_id"]): (r["social_service_notified_date"], r["notice_days_before_petition"])
-           for r in rows(db, "select * from marts.forced_sale_cases")}
+    got = {
+        (r["bailiff_case_no"], r["arrears_case_id"]): (
+            r["social_service_notified_date"],
+            r["notice_days_before_petition"],
+        )
+        for r in rows(db, "select * from marts.forced_sale_cases")
+    }
     assert got == {
         ("F-1", "A-1"): (D(2007, 2, 1), 32),  # sosialtjeneste_varslet, before Mottatt 2007-03-05
         ("F-2", "A-2"): (None, None),
@@ -88,15 +105,22 @@ def test_co_op_arrears_is_the_latest_delivery(db):
 
 
 def test_history_of_both_snapshots(db):
-    versions = rows(db, "select * from intermediate.int_co_op_arrears_historized where arrears_case_id = 'A-1' order by valid_from")
+    versions = rows(
+        db, "select * from intermediate.int_co_op_arrears_historized where arrears_case_id = 'A-1' order by valid_from"
+    )
     assert [(v["stage_code"], v["valid_from"], v["valid_to"]) for v in versions] == [
-        ("BEGJAERT", D(2007, 6, 30), SECOND), ("LOST", SECOND, None)]
+        ("BEGJAERT", D(2007, 6, 30), SECOND),
+        ("LOST", SECOND, None),
+    ]
     a3 = rows(db, "select * from intermediate.int_co_op_arrears_historized where arrears_case_id = 'A-3'")
     assert [(v["valid_from"], v["valid_to"], v["is_current"]) for v in a3] == [(D(2007, 6, 30), SECOND, False)]
-    f1 = rows(db, "select * from intermediate.int_forced_sales_historized where bailiff_case_no = 'F-1' order by valid_from")
+    f1 = rows(
+        db, "select * from intermediate.int_forced_sales_historized where bailiff_case_no = 'F-1' order by valid_from"
+    )
     assert [v["outcome_code"] for v in f1] == ["UNDER_BEHANDLING", "BORTFALT"]
     assert db.execute("select count(*) from intermediate.int_forced_sales_filtered_to_latest").fetchone()[0] == len(
-        FORCED_SALES[SECOND])
+        FORCED_SALES[SECOND]
+    )
 
 
 def test_forced_sales_by_year(db):
@@ -121,7 +145,7 @@ def test_notice_coverage_computed_independently(db):
     expected: dict[tuple[int, str], list[int]] = {}
     counts: dict[tuple[int, str], int] = {}
     for case in FORCED_SALES[SECOND]:
-        number, received, kind, reference, _, _, _, who, _, _ = case
+        _, received, kind, reference, _, _, _, who, _, _ = case
         if kind not in ("BORETTSLAG", "KOMMUNE"):
             continue
         key = (received.year, "cooperative" if kind == "BORETTSLAG" else "municipality")
@@ -133,7 +157,9 @@ def test_notice_coverage_computed_independently(db):
         before = [d for d in candidates if d < received]
         if before:
             expected.setdefault(key, []).append((received - min(before)).days)
-    got = {(r["year"], r["petitioner_type"]): r for r in rows(db, "select * from published.forced_sale_notice_coverage")}
+    got = {
+        (r["year"], r["petitioner_type"]): r for r in rows(db, "select * from published.forced_sale_notice_coverage")
+    }
     for key, row in got.items():
         days = expected.get(key, [])
         assert row["petitions"] == counts.get(key, 0), key
@@ -145,7 +171,9 @@ def test_notice_coverage_computed_independently(db):
 
 
 def test_co_op_arrears_by_stage(db):
-    got = {(r["housing_association"], r["stage"]): r for r in rows(db, "select * from published.co_op_arrears_by_stage")}
+    got = {
+        (r["housing_association"], r["stage"]): r for r in rows(db, "select * from published.co_op_arrears_by_stage")
+    }
     assert len(got) == 18
     bob = got[("BOB", "petitioned")]
     assert (bob["cases"], bob["with_children"], bob["arrears_nok_total"]) == (2, 0, Decimal("55999.99"))
@@ -155,20 +183,31 @@ def test_co_op_arrears_by_stage(db):
 
 
 def test_reconciliation_findings_and_match_rates(db):
-    found = rows(db, "select * from quality.reconciliation where \"check\" like 'forced_sale%' or \"check\" like 'co_op%'")
-    got = sorted((r["check"], r["severity"], r["bailiff_case_no"], r["arrears_case_id"]) for r in found
-                 if r["check"] != "forced_sale_match_rate")
-    assert got == sorted([
-        ("co_op_petition_not_at_bailiff", "warning", None, "A-4"),
-        ("co_op_petition_not_at_bailiff", "warning", None, "A-5"),
-        ("forced_sale_without_co_op_arrears", "warning", "F-4", None),
-        ("forced_sale_without_notice", "warning", "F-2", "A-2"),
-        ("forced_sale_without_notice", "warning", "F-4", None),
-        ("forced_sale_without_notice", "warning", "F-7", None),
-        ("forced_sale_without_notice", "error", None, "A-5"),  # after the routine of December 2007
-    ])
+    found = rows(
+        db, "select * from quality.reconciliation where \"check\" like 'forced_sale%' or \"check\" like 'co_op%'"
+    )
+    got = sorted(
+        (r["check"], r["severity"], r["bailiff_case_no"], r["arrears_case_id"])
+        for r in found
+        if r["check"] != "forced_sale_match_rate"
+    )
+    assert got == sorted(
+        [
+            ("co_op_petition_not_at_bailiff", "warning", None, "A-4"),
+            ("co_op_petition_not_at_bailiff", "warning", None, "A-5"),
+            ("forced_sale_without_co_op_arrears", "warning", "F-4", None),
+            ("forced_sale_without_notice", "warning", "F-2", "A-2"),
+            ("forced_sale_without_notice", "warning", "F-4", None),
+            ("forced_sale_without_notice", "warning", "F-7", None),
+            ("forced_sale_without_notice", "error", None, "A-5"),  # after the routine of December 2007
+        ]
+    )
     rates = sorted(r["detail"] for r in found if r["check"] == "forced_sale_match_rate")
-    assert rates[0].startswith("Bailiff forced-sale cases from housing co-operatives matched to an arrears case: 3 of 4 (75.0 %)")
+    assert rates[0].startswith(
+        "Bailiff forced-sale cases from housing co-operatives matched to an arrears case: 3 of 4 (75.0 %)"
+    )
     assert "2 by reference, 1 by person and date; 1 without an arrears case" in rates[0]
-    assert rates[1].startswith("Co-operative petitions for forced sale (arrears cases petitioned) matched to a bailiff case: 3 of 5 (60.0 %)")
+    assert rates[1].startswith(
+        "Co-operative petitions for forced sale (arrears cases petitioned) matched to a bailiff case: 3 of 5 (60.0 %)"
+    )
     assert all(r["person_key"] is None or len(r["person_key"]) == 64 for r in found)

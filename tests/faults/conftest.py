@@ -128,15 +128,17 @@ def checkpoint(story: Story, refresh: Refresh) -> Checkpoint:
         key = str(path.relative_to(story.warehouse))
         try:
             point.files[key] = read_fully(path)
-        except Exception as error:  # noqa: BLE001 - recorded, judged by the tests
+        except Exception as error:
             point.unreadable[key] = f"{type(error).__name__}: {error}"
     point.temporaries = [str(p.relative_to(story.warehouse)) for p in temporaries(story.warehouse)]
     try:
         glob_read(story.warehouse)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         point.glob_error = f"{type(error).__name__}: {error}"
     for page in (story.warehouse / "published").rglob("*.html"):
-        if not page.name.startswith(".") and not page.read_text(encoding="utf-8", errors="replace").rstrip().endswith("</html>"):
+        if not page.name.startswith(".") and not page.read_text(encoding="utf-8", errors="replace").rstrip().endswith(
+            "</html>"
+        ):
             point.html_incomplete.append(str(page.relative_to(story.warehouse)))
     story.checkpoints[refresh.label] = point
     return point
@@ -153,12 +155,14 @@ def _run_reference(story: Story) -> None:
             story.reference_files = snapshot(story.reference)
         write_refused_delivery(story.reference_landing)
         started = time.monotonic()
-        refused = start_refresh("reference-refused", story.reference_landing, story.reference, PSEUDONYM_KEY, story.logs)
+        refused = start_refresh(
+            "reference-refused", story.reference_landing, story.reference, PSEUDONYM_KEY, story.logs
+        )
         story.refreshes["reference-refused"] = refused
         story.codes["reference-refused"] = refused.wait()
         story.timings["reference-refused"] = time.monotonic() - started
         story.after_refused = snapshot(story.reference)
-    except BaseException as error:  # noqa: BLE001 - re-raised in the main thread
+    except BaseException as error:
         story.reference_error = error
 
 
@@ -169,8 +173,19 @@ def write_refused_delivery(landing: Path) -> None:
     from tests.support.small_landing import sliced_files
 
     header, _ = sliced_files(1)["boei"]["tenancies.csv"]
-    row = [str(ZYXWA.tenancy_id), "BL990001", ZYXWA.national_id, ZYXWA.name, "Årstad", "ORDINAER", "2", "1",
-           "6 100,00", "01.03.2001", ""]
+    row = [
+        str(ZYXWA.tenancy_id),
+        "BL990001",
+        ZYXWA.national_id,
+        ZYXWA.name,
+        "Årstad",
+        "ORDINAER",
+        "2",
+        "1",
+        "6 100,00",
+        "01.03.2001",
+        "",
+    ]
     data = csv_bytes("boei", "tenancies.csv", header, [row, row[:1] + ["BL2"] + row[2:]]).split(b"\r\n", 1)[1]
     deliver(landing, "boei", {"tenancies.csv": data}, {"tenancies.csv": 1}, date=REFUSED_DATE)
 

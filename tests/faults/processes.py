@@ -8,6 +8,7 @@ a log file outside the warehouse (the privacy scan reads those logs as well).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -88,10 +89,8 @@ class Refresh:
     def kill(self) -> None:
         """SIGKILL the whole process group: the CLI, Dagster, and dbt."""
         self.killed_after = time.monotonic() - self.started
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait(timeout=60)
         self._reader.join(timeout=60)
         _wait_until_group_gone(self.process.pid)
@@ -151,8 +150,9 @@ def refresh_env(landing: Path, warehouse: Path, key: str, extra: dict[str, str] 
     return env
 
 
-def start_refresh(label: str, landing: Path, warehouse: Path, key: str, logs: Path,
-                  extra_env: dict[str, str] | None = None) -> Refresh:
+def start_refresh(
+    label: str, landing: Path, warehouse: Path, key: str, logs: Path, extra_env: dict[str, str] | None = None
+) -> Refresh:
     logs.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
         # --verbose: the kill points wait for dbt's own line per node.
@@ -226,7 +226,9 @@ def glob_read(warehouse: Path, connection: duckdb.DuckDBPyConnection | None = No
     for folder in PUBLIC:
         if any((warehouse / folder).glob("*.parquet")):
             pattern = _sql_path(warehouse / folder / "*.parquet")
-            counts[folder] = sql(f"select count(*) from read_parquet('{pattern}', union_by_name = true)").fetchall()[0][0]
+            counts[folder] = sql(f"select count(*) from read_parquet('{pattern}', union_by_name = true)").fetchall()[0][
+                0
+            ]
     return counts
 
 
@@ -273,13 +275,15 @@ class Readers:
             for path in published_files(self.warehouse):
                 try:
                     self._read(library, path, connection)
-                except Exception as error:  # noqa: BLE001 - every failure is a finding
+                except Exception as error:
                     with self._lock:
-                        self.errors.append(f"{library} {path.relative_to(self.warehouse)}: {type(error).__name__}: {error}")
+                        self.errors.append(
+                            f"{library} {path.relative_to(self.warehouse)}: {type(error).__name__}: {error}"
+                        )
             if library == "duckdb":
                 try:
                     glob_read(self.warehouse, connection)
-                except Exception as error:  # noqa: BLE001
+                except Exception as error:
                     with self._lock:
                         self.errors.append(f"duckdb glob: {type(error).__name__}: {error}")
             self.stop.wait(self.pause)
@@ -343,7 +347,9 @@ def unfinished_runs(dagster_home: Path) -> set[str]:
     if not path.exists():
         return set()
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as db:
-        return {r[0] for r in db.execute("select run_id from runs where status in ('STARTED', 'STARTING', 'NOT_STARTED')")}
+        return {
+            r[0] for r in db.execute("select run_id from runs where status in ('STARTED', 'STARTING', 'NOT_STARTED')")
+        }
 
 
 def release_dead_runs(dagster_home: Path, run_ids: set[str]) -> None:

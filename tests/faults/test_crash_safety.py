@@ -70,7 +70,10 @@ def test_kill_at_a_random_moment(story):
 
 
 def test_after_the_kills_the_refresh_publishes_what_an_uninterrupted_one_does(story):
-    assert story.codes["pair-a"] == 0 and story.codes["pair-b"] == 0, (story.refreshes["pair-a"].tail(), story.refreshes["pair-b"].tail())
+    assert story.codes["pair-a"] == 0 and story.codes["pair-b"] == 0, (
+        story.refreshes["pair-a"].tail(),
+        story.refreshes["pair-b"].tail(),
+    )
     ours = {n: s for n, s in story.final.items() if n not in HISTORY_TABLES}
     theirs = {n: s for n, s in story.reference_files.items() if n not in HISTORY_TABLES}
     assert set(ours) == set(theirs)
@@ -112,7 +115,9 @@ def test_a_refused_delivery_fails_the_run_and_changes_nothing_published(story):
     refused = story.refreshes["reference-refused"]
     assert story.codes["reference-refused"] != 0
     assert "boei/2008-06-30/tenancies.csv" in refused.output and "refresh FAILED" in refused.output
-    assert {n: s.sha256 for n, s in story.after_refused.items()} == {n: s.sha256 for n, s in story.reference_files.items()}
+    assert {n: s.sha256 for n, s in story.after_refused.items()} == {
+        n: s.sha256 for n, s in story.reference_files.items()
+    }
 
 
 @pytest.mark.parametrize("label", ["kill-ingest", "kill-dbt", "kill-publish", "kill-random"])

@@ -175,14 +175,28 @@ def _workbook_members() -> dict[str, bytes]:
 
 
 WORKBOOK = _workbook_members()
-XML_INSERTS = [b"<", b">", b'"', b"&", b"<row>", b"</row>", b'<c r="A9" t="s"><v>99</v></c>', b"<v>", b"]]>", b"\x00", b"\xff"]
+XML_INSERTS = [
+    b"<",
+    b">",
+    b'"',
+    b"&",
+    b"<row>",
+    b"</row>",
+    b'<c r="A9" t="s"><v>99</v></c>',
+    b"<v>",
+    b"]]>",
+    b"\x00",
+    b"\xff",
+]
 
 
 @pytest.mark.slow  # a whole ingest per example
 @fuzz_settings(80)
 @given(
     st.sampled_from(sorted(WORKBOOK)),
-    st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, len(XML_INSERTS) - 1), st.booleans()), min_size=1, max_size=4),
+    st.lists(
+        st.tuples(st.integers(0, 10**6), st.integers(0, len(XML_INSERTS) - 1), st.booleans()), min_size=1, max_size=4
+    ),
     st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=3),
     st.integers(0, 4),
 )

@@ -21,7 +21,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.support.landing import xlsx_bytes
 from tests.support.hostile import (
     DATE,
     LANDLORD,
@@ -35,6 +34,7 @@ from tests.support.hostile import (
     ingest_checked,
     valid_row,
 )
+from tests.support.landing import xlsx_bytes
 
 
 @dataclass(frozen=True)
@@ -98,26 +98,37 @@ def _(landing):
 
 @case("UTF-8 file for a Windows-1252 source (boei): letters would be garbled")
 def _(landing):
-    deliver(landing, "boei", {"tenancies.csv": _csv("boei", "tenancies.csv", _tenancies(), "utf-8")}, {"tenancies.csv": 2})
+    deliver(
+        landing, "boei", {"tenancies.csv": _csv("boei", "tenancies.csv", _tenancies(), "utf-8")}, {"tenancies.csv": 2}
+    )
     return Expect("boei", "refused", "tenancies.csv", "UTF-8")
 
 
 @case("UTF-8 file for a Windows-1252 source (regnskap)")
 def _(landing):
-    deliver(landing, "regnskap", {"ledger.csv": _csv("regnskap", "ledger.csv", [valid_row("regnskap", "ledger.csv")], "utf-8")}, {"ledger.csv": 1})
+    deliver(
+        landing,
+        "regnskap",
+        {"ledger.csv": _csv("regnskap", "ledger.csv", [valid_row("regnskap", "ledger.csv")], "utf-8")},
+        {"ledger.csv": 1},
+    )
     return Expect("regnskap", "refused", "ledger.csv", "UTF-8")
 
 
 @case("ASCII-only file for a Windows-1252 source is fine")
 def _(landing):
     rows = [valid_row("boei", "rent_ledger.csv", n) for n in (1, 2)]
-    deliver(landing, "boei", {"rent_ledger.csv": _csv("boei", "rent_ledger.csv", rows, "ascii")}, {"rent_ledger.csv": 2})
+    deliver(
+        landing, "boei", {"rent_ledger.csv": _csv("boei", "rent_ledger.csv", rows, "ascii")}, {"rent_ledger.csv": 2}
+    )
     return Expect("boei", "loaded", loaded=2, quarantined=0)
 
 
 @case("UTF-16 file for a Windows-1252 source")
 def _(landing):
-    deliver(landing, "boei", {"tenancies.csv": _csv("boei", "tenancies.csv", _tenancies(), "utf-16")}, {"tenancies.csv": 2})
+    deliver(
+        landing, "boei", {"tenancies.csv": _csv("boei", "tenancies.csv", _tenancies(), "utf-16")}, {"tenancies.csv": 2}
+    )
     return Expect("boei", "refused", "tenancies.csv", "header does not match")
 
 
@@ -166,8 +177,12 @@ def _(landing):
 @case("cut inside a multi-byte character")
 def _(landing):
     rows = [valid_row("kemner", "notifications.csv")]
-    data = _csv("kemner", "notifications.csv", rows, newline="\n").rstrip(b"\n").replace(b"RESTANSE", b"RESTANSE,\xc3\xb8")
-    data = data.replace(header("kemner", "notifications.csv")[-1].encode(), b"varseltype,x")  # keep it looking plausible
+    data = (
+        _csv("kemner", "notifications.csv", rows, newline="\n").rstrip(b"\n").replace(b"RESTANSE", b"RESTANSE,\xc3\xb8")
+    )
+    data = data.replace(
+        header("kemner", "notifications.csv")[-1].encode(), b"varseltype,x"
+    )  # keep it looking plausible
     deliver(landing, "kemner", {"notifications.csv": data[:-1]}, {"notifications.csv": 1})  # ends with 0xC3
     return Expect("kemner", "refused", "notifications.csv", "ends inside a character")
 
@@ -249,10 +264,12 @@ def _(landing):
 def _zip_bomb(path: Path, megabytes: int) -> None:
     """A small zip whose one member inflates to ``megabytes`` MB, written in a stream."""
     chunk = b"\0" * (1024 * 1024)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            for _ in range(megabytes):
-                member.write(chunk)
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+        archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member,
+    ):
+        for _ in range(megabytes):
+            member.write(chunk)
 
 
 @case("a zip bomb that declares its size (over 512 MB)")
@@ -335,8 +352,15 @@ def _(landing):
 
 @pytest.mark.parametrize(
     ("source", "name"),
-    [("boei", "tenancies.csv"), ("boei", "rent_ledger.csv"), ("kemner", "petitions.csv"), ("kemner", "notifications.csv"),
-     ("prosjekt", "cases.csv"), ("regnskap", "ledger.csv"), ("namsfogd", "cases.xlsx")],
+    [
+        ("boei", "tenancies.csv"),
+        ("boei", "rent_ledger.csv"),
+        ("kemner", "petitions.csv"),
+        ("kemner", "notifications.csv"),
+        ("prosjekt", "cases.csv"),
+        ("regnskap", "ledger.csv"),
+        ("namsfogd", "cases.xlsx"),
+    ],
 )
 def test_header_only_file_with_zero_rows_loads_zero_rows(tmp_path, source, name):
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
@@ -482,7 +506,12 @@ def _(landing):
 
 @case("LF line ends")
 def _(landing):
-    deliver(landing, "boei", {"tenancies.csv": _csv("boei", "tenancies.csv", _tenancies(), newline="\n")}, {"tenancies.csv": 2})
+    deliver(
+        landing,
+        "boei",
+        {"tenancies.csv": _csv("boei", "tenancies.csv", _tenancies(), newline="\n")},
+        {"tenancies.csv": 2},
+    )
     return Expect("boei", "loaded", loaded=2, quarantined=0)
 
 
@@ -495,7 +524,12 @@ def _(landing):
 
 @case("CR-only line ends (the whole file is one header line)")
 def _(landing):
-    deliver(landing, "boei", {"tenancies.csv": _csv("boei", "tenancies.csv", _tenancies(), newline="\r")}, {"tenancies.csv": 2})
+    deliver(
+        landing,
+        "boei",
+        {"tenancies.csv": _csv("boei", "tenancies.csv", _tenancies(), newline="\r")},
+        {"tenancies.csv": 2},
+    )
     return Expect("boei", "refused", "tenancies.csv", "header does not match")
 
 
@@ -564,7 +598,12 @@ def test_line_ends_do_not_change_what_is_loaded(tmp_path):
         landing, warehouse = tmp_path / repr(newline) / "landing", tmp_path / repr(newline) / "warehouse"
         rows = _tenancies()
         rows[0][1] = 'BL "7"; oppgang B'
-        deliver(landing, "boei", {"tenancies.csv": _csv("boei", "tenancies.csv", rows, newline=newline)}, {"tenancies.csv": 2})
+        deliver(
+            landing,
+            "boei",
+            {"tenancies.csv": _csv("boei", "tenancies.csv", rows, newline=newline)},
+            {"tenancies.csv": 2},
+        )
         ingest_checked("boei", landing, warehouse)
         loaded.append(pl.read_parquet(warehouse / "raw/boei/tenancies" / f"{DATE}.parquet").drop("delivery_date"))
     assert loaded[0].equals(loaded[1])

@@ -83,8 +83,8 @@ def test_a_kill_inside_an_atomic_write_leaves_old_or_new_never_partial(tmp_path,
         f"""
         import polars as pl
         from orchestration.lib import atomic
-        {textwrap.indent(textwrap.dedent(ATOMIC_POINTS[point]), ' ' * 8).strip()}
-        atomic.write_parquet_atomic(pl.read_parquet({str(tmp_path / 'new.parquet')!r}), Path({str(target)!r}),
+        {textwrap.indent(textwrap.dedent(ATOMIC_POINTS[point]), " " * 8).strip()}
+        atomic.write_parquet_atomic(pl.read_parquet({str(tmp_path / "new.parquet")!r}), Path({str(target)!r}),
                                     table_name="households", run_id="new-run")
         """
     )
@@ -113,7 +113,10 @@ def _two_file_delivery(landing: Path, rows: int = 3) -> None:
     deliver(
         landing,
         "boei",
-        {"tenancies.csv": file_bytes("boei", "tenancies.csv", tenancies), "rent_ledger.csv": file_bytes("boei", "rent_ledger.csv", ledger)},
+        {
+            "tenancies.csv": file_bytes("boei", "tenancies.csv", tenancies),
+            "rent_ledger.csv": file_bytes("boei", "rent_ledger.csv", ledger),
+        },
         {"tenancies.csv": rows, "rent_ledger.csv": rows},
     )
 
@@ -122,7 +125,7 @@ def _ingest_child(landing: Path, warehouse: Path, wrap: str) -> None:
     run_child(
         f"""
         from orchestration.lib import ingest, atomic
-        {textwrap.indent(textwrap.dedent(wrap), ' ' * 8).strip()}
+        {textwrap.indent(textwrap.dedent(wrap), " " * 8).strip()}
         ingest.ingest_source("boei", Path({str(landing)!r}), Path({str(warehouse)!r}), {KEY!r}, progress=lambda _: None)
         """
     )

@@ -26,10 +26,10 @@ from orchestration.lib.contract import SOURCES
 from orchestration.lib.ingest import ingest_source
 from orchestration.lib.pseudonym import person_key
 from tests.faults.conftest import PSEUDONYM_KEY, REFUSED_DATE
-from tests.support.small_landing import BROKEN_ID, BROKEN_NAME, PEOPLE, PRIVATE_LANDLORD, write_small_landing
 from tests.support.archive_text import archive_text
 from tests.support.people import MIN_NAME_LENGTH, birth_dates
 from tests.support.people import landing_people as read_landing_people
+from tests.support.small_landing import BROKEN_ID, BROKEN_NAME, PEOPLE, PRIVATE_LANDLORD, write_small_landing
 
 ALLOWED = ("quarantine", "restricted")
 
@@ -113,7 +113,9 @@ def scan(places: list[Path], ids: set[str], names: set[str], births: pl.DataFram
             if frame is not None and "person_key" in frame.columns:
                 as_text = _flat(frame).join(births, on="person_key")
                 tied += as_text.height
-                leaked_births = as_text.filter(pl.any_horizontal(pl.col(c) == pl.col("__birth__") for c in frame.columns))
+                leaked_births = as_text.filter(
+                    pl.any_horizontal(pl.col(c) == pl.col("__birth__") for c in frame.columns)
+                )
                 assert leaked_births.is_empty(), f"birth dates tied to their person_key leaked into {path}"
     assert tied > 0, "the scan matched no person_key: the key or the people read are wrong"
     return scanned
@@ -132,7 +134,6 @@ def test_known_people_never_leave_the_landing_zone_quarantine_and_restricted(sto
 
 def test_the_scan_has_teeth(story):
     """Quarantine holds the rejected rows as delivered: the same scan finds them there."""
-    ids, names = landing_people(story.landing)
     text = "".join(_frame_text(pl.read_parquet(p)) for p in (story.warehouse / "quarantine").rglob("*.parquet"))
     assert BROKEN_ID in text and BROKEN_NAME in text
     assert any(p.national_id in text for p in PEOPLE)
@@ -157,9 +158,7 @@ def test_restricted_is_readable_by_its_owner_only(story):
         assert mode == expected, f"{path}: {oct(mode)}, expected {oct(expected)}"
     assert not (story.reference / "restricted").exists() or not any(
         p.is_file() for p in (story.reference / "restricted").rglob("*")
-    ), (
-        "without EVICTIONS_WRITE_RESTRICTED=1 no identified list is written"
-    )
+    ), "without EVICTIONS_WRITE_RESTRICTED=1 no identified list is written"
 
 
 def test_another_pseudonym_key_changes_every_person_key(tmp_path):
@@ -180,7 +179,9 @@ def test_another_pseudonym_key_changes_every_person_key(tmp_path):
         assert set(a["person_key"]).isdisjoint(set(b["person_key"])), f"{first}: a person_key survived the key change"
         pairs = pl.DataFrame({"a": a["person_key"], "b": b["person_key"]}).unique()
         assert pairs["a"].n_unique() == pairs["b"].n_unique() == pairs.height, "one person, one pseudonym per key"
-    assert compared == 5  # tenancies, petitions, notifications, bailiff cases, project cases (the small zone has no bbl)
+    assert (
+        compared == 5
+    )  # tenancies, petitions, notifications, bailiff cases, project cases (the small zone has no bbl)
     known = PEOPLE[0]
     tenancies = pl.read_parquet(tmp_path / "warehouse1/raw/boei/tenancies/2007-12-31.parquet")
     assert person_key(known.national_id, keys[1]) in set(tenancies["person_key"])

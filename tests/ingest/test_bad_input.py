@@ -15,15 +15,41 @@ from tests.support.national_ids import synthetic_national_id
 
 KEY = "test-key"
 TENANCY_HEADER = [
-    "leieforhold_id", "bolig_id", "fodselsnummer", "navn", "bydel", "boligtype",
-    "antall_personer", "antall_barn", "husleie", "fra_dato", "til_dato",
+    "leieforhold_id",
+    "bolig_id",
+    "fodselsnummer",
+    "navn",
+    "bydel",
+    "boligtype",
+    "antall_personer",
+    "antall_barn",
+    "husleie",
+    "fra_dato",
+    "til_dato",
 ]
 LEDGER_HEADER = ["bilag_id", "leieforhold_id", "bokfort_dato", "posttype", "belop"]
 PETITION_HEADER = [
-    "begjaering_id", "leieforhold_id", "fodselsnummer", "innsendt_dato", "krav_belop",
-    "namsfogd_saksnr", "status", "status_dato", "nemnd_godkjent_dato",
+    "begjaering_id",
+    "leieforhold_id",
+    "fodselsnummer",
+    "innsendt_dato",
+    "krav_belop",
+    "namsfogd_saksnr",
+    "status",
+    "status_dato",
+    "nemnd_godkjent_dato",
 ]
-BAILIFF_HEADER = ["Saksnr", "Mottatt", "Saksokertype", "Saksoker", "Saksokers_ref", "Fodselsnummer", "Berammet", "Utfall", "Utfall_dato"]
+BAILIFF_HEADER = [
+    "Saksnr",
+    "Mottatt",
+    "Saksokertype",
+    "Saksoker",
+    "Saksokers_ref",
+    "Fodselsnummer",
+    "Berammet",
+    "Utfall",
+    "Utfall_dato",
+]
 
 NID_A = synthetic_national_id(12, 3, 71, 234)
 NID_B = synthetic_national_id(4, 11, 58, 120)
@@ -31,9 +57,17 @@ NID_B = synthetic_national_id(4, 11, 58, 120)
 
 def tenancy(tenancy_id: int = 1, **changes: str) -> list[str]:
     row = {
-        "leieforhold_id": str(tenancy_id), "bolig_id": f"B-{tenancy_id}", "fodselsnummer": NID_A,
-        "navn": "Åse Ærlig Øvrebø", "bydel": "Årstad", "boligtype": "ORDINAER", "antall_personer": "3",
-        "antall_barn": "1", "husleie": "kr 5 250,00", "fra_dato": "01.02.2004", "til_dato": "",
+        "leieforhold_id": str(tenancy_id),
+        "bolig_id": f"B-{tenancy_id}",
+        "fodselsnummer": NID_A,
+        "navn": "Åse Ærlig Øvrebø",
+        "bydel": "Årstad",
+        "boligtype": "ORDINAER",
+        "antall_personer": "3",
+        "antall_barn": "1",
+        "husleie": "kr 5 250,00",
+        "fra_dato": "01.02.2004",
+        "til_dato": "",
     }
     row.update(changes)
     return [row[c] for c in TENANCY_HEADER]
@@ -120,7 +154,9 @@ def test_checksum_mismatch(zones):
     _assert_refused(run("boei", landing, warehouse), warehouse, "boei", "tenancies.csv", "checksum")
 
 
-@pytest.mark.parametrize(("header", "reason"), [(TENANCY_HEADER[:-1], "missing columns"), (TENANCY_HEADER + ["ekstra"], "unknown columns")])
+@pytest.mark.parametrize(
+    ("header", "reason"), [(TENANCY_HEADER[:-1], "missing columns"), (TENANCY_HEADER + ["ekstra"], "unknown columns")]
+)
 def test_missing_or_unknown_header_columns(zones, header, reason):
     landing, warehouse = zones
     rows = [tenancy()[: len(header)] + [""] * (len(header) - len(TENANCY_HEADER))]
@@ -189,8 +225,16 @@ QUARANTINE_CASES = [
     ("date does not parse", tenancy(2, fra_dato="31.02.2004"), "unparseable:fra_dato"),
     ("code outside its list", tenancy(2, boligtype="HYTTE"), "unknown_code:boligtype"),
     ("unknown district", tenancy(2, bydel="Oslo"), "unknown_code:bydel"),
-    ("invalid national id", tenancy(2, fodselsnummer=NID_A[:10] + str((int(NID_A[10]) + 1) % 10)), "invalid_national_id"),
-    ("meaning rule: children < persons", tenancy(2, antall_personer="2", antall_barn="2"), "rule:children_fewer_than_persons"),
+    (
+        "invalid national id",
+        tenancy(2, fodselsnummer=NID_A[:10] + str((int(NID_A[10]) + 1) % 10)),
+        "invalid_national_id",
+    ),
+    (
+        "meaning rule: children < persons",
+        tenancy(2, antall_personer="2", antall_barn="2"),
+        "rule:children_fewer_than_persons",
+    ),
     ("meaning rule: end before start", tenancy(2, til_dato="01.01.2004"), "rule:end_not_before_start"),
     ("meaning rule: rent > 0", tenancy(2, husleie="0,00"), "rule:rent_positive"),
 ]
@@ -284,7 +328,11 @@ def test_changed_redelivery_is_refused_and_nothing_changes(zones):
 def test_rent_ledger_accumulates_and_counts_a_redelivered_posting_once(zones):
     landing, warehouse = zones
     first = [["R-1", "1", "05.01.2007", "HUSLEIE", "5 250,00"], ["R-2", "1", "20.01.2007", "INNBETALING", "-5 250,00"]]
-    second = [first[1], ["R-3", "1", "05.02.2007", "HUSLEIE", "kr 5 250,00"], ["R-1", "1", "05.01.2007", "HUSLEIE", "9 999,00"]]
+    second = [
+        first[1],
+        ["R-3", "1", "05.02.2007", "HUSLEIE", "kr 5 250,00"],
+        ["R-1", "1", "05.01.2007", "HUSLEIE", "9 999,00"],
+    ]
     for date, rows in (("2007-01-31", first), ("2007-02-28", second)):
         data = csv_bytes("boei", "rent_ledger.csv", LEDGER_HEADER, rows)
         write_delivery(landing, "boei", date, {"rent_ledger.csv": data}, {"rent_ledger.csv": len(rows)})
@@ -305,21 +353,79 @@ def test_norwegian_letters_survive_every_encoding(zones):
     landing, warehouse = zones
     deliver_tenancies(landing, [tenancy(1, bydel="  ÅSANE ", bolig_id="Bø-Æ1")])
     petition = ["K-å", "1", NID_A, "2007-01-10", "15000.00", "NF-ø", "SENDT", "2007-01-10", ""]
-    write_delivery(landing, "kemner", "2007-06-30", {"petitions.csv": csv_bytes("kemner", "petitions.csv", PETITION_HEADER, [petition])}, {"petitions.csv": 1})
-    header = ["sak_id", "leieforhold_id", "fodselsnummer", "opprettet", "sosialtjeneste", "kjent_sosialtjenesten", "barn_i_husstand", "inntektskilde", "krav_belop", "utfall", "losning", "tiltak", "avsluttet"]
-    case = ["P-æøå", "1", NID_B, "01.03.2006", "laksevåg", "JA", "0", "TRYGD", "12 500,00", "LOST_FOR_UTKASTELSE", "BETALT_SELV", "TELEFON|BREV", "01.06.2006"]
-    write_delivery(landing, "prosjekt", "2007-06-30", {"cases.csv": csv_bytes("prosjekt", "cases.csv", header, [case])}, {"cases.csv": 1})
+    write_delivery(
+        landing,
+        "kemner",
+        "2007-06-30",
+        {"petitions.csv": csv_bytes("kemner", "petitions.csv", PETITION_HEADER, [petition])},
+        {"petitions.csv": 1},
+    )
+    header = [
+        "sak_id",
+        "leieforhold_id",
+        "fodselsnummer",
+        "opprettet",
+        "sosialtjeneste",
+        "kjent_sosialtjenesten",
+        "barn_i_husstand",
+        "inntektskilde",
+        "krav_belop",
+        "utfall",
+        "losning",
+        "tiltak",
+        "avsluttet",
+    ]
+    case = [
+        "P-æøå",
+        "1",
+        NID_B,
+        "01.03.2006",
+        "laksevåg",
+        "JA",
+        "0",
+        "TRYGD",
+        "12 500,00",
+        "LOST_FOR_UTKASTELSE",
+        "BETALT_SELV",
+        "TELEFON|BREV",
+        "01.06.2006",
+    ]
+    write_delivery(
+        landing,
+        "prosjekt",
+        "2007-06-30",
+        {"cases.csv": csv_bytes("prosjekt", "cases.csv", header, [case])},
+        {"cases.csv": 1},
+    )
     folder = landing / "namsfogd" / "2007-06-30"
     folder.mkdir(parents=True)
-    bailiff = ["NF-ø", dt.datetime(2007, 1, 15), "KOMMUNE", "Kemneren i Bergen", "K-å", NID_A, "", "UNDER_BEHANDLING", ""]
+    bailiff = [
+        "NF-ø",
+        dt.datetime(2007, 1, 15),
+        "KOMMUNE",
+        "Kemneren i Bergen",
+        "K-å",
+        NID_A,
+        "",
+        "UNDER_BEHANDLING",
+        "",
+    ]
     bailiff2 = ["NF-Å2", "16.01.2007", "BORETTSLAG", "Fjellsiden Borettslag", "", NID_B, "", "BORTFALT", "01.03.2007"]
-    write_delivery(landing, "namsfogd", "2007-06-30", {"cases.xlsx": xlsx_bytes(folder, BAILIFF_HEADER, [bailiff, bailiff2])}, {"cases.xlsx": 2})
+    write_delivery(
+        landing,
+        "namsfogd",
+        "2007-06-30",
+        {"cases.xlsx": xlsx_bytes(folder, BAILIFF_HEADER, [bailiff, bailiff2])},
+        {"cases.xlsx": 2},
+    )
     for source in ("boei", "kemner", "prosjekt", "namsfogd"):
         assert not run(source, landing, warehouse).refused
     raw = warehouse / "raw"
     tenancies = pl.read_parquet(raw / "boei/tenancies/2007-06-30.parquet")
     assert tenancies.select("bydel", "bolig_id").row(0) == ("Åsane", "Bø-Æ1")
-    assert pl.read_parquet(raw / "kemner/petitions/2007-06-30.parquet").select("begjaering_id", "namsfogd_saksnr").row(0) == ("K-å", "NF-ø")
+    assert pl.read_parquet(raw / "kemner/petitions/2007-06-30.parquet").select("begjaering_id", "namsfogd_saksnr").row(
+        0
+    ) == ("K-å", "NF-ø")
     cases = pl.read_parquet(raw / "prosjekt/cases/2007-06-30.parquet")
     assert cases.select("sak_id", "sosialtjeneste").row(0) == ("P-æøå", "Laksevåg")
     assert cases["tiltak"].to_list() == [["TELEFON", "BREV"]]

@@ -42,9 +42,7 @@ def refreshed(tmp_path_factory, dbt_manifest):
     assert not (landing / "bbl").exists()
     before = run_refresh(landing, warehouse, KEY)
     assert before.returncode == 0, before.output[-6000:]
-    snapshot = {
-        name: pq.read_table(warehouse / "published" / f"{name}.parquet") for name in FORCED_SALE_TABLES
-    }
+    snapshot = {name: pq.read_table(warehouse / "published" / f"{name}.parquet") for name in FORCED_SALE_TABLES}
     page_before = (warehouse / "published" / "release" / "en" / "index.html").read_text(encoding="utf-8")
     _copy(landing)  # the later deliveries arrive, bbl and forced_sales.xlsx among them
     after = run_refresh(landing, warehouse, KEY)
@@ -69,16 +67,21 @@ def test_after_the_next_refresh_the_figures_are_the_extracts(refreshed):
         petitions = expected["petitions"].get(key, 0)
         assert row["petitions"] == (None if 1 <= petitions <= 4 else petitions), key
     coverage = pl.read_parquet(warehouse / "published" / "forced_sale_notice_coverage.parquet")
-    cooperative_2007 = coverage.filter((pl.col("year") == 2007) & (pl.col("petitioner_type") == "cooperative")).row(0, named=True)
+    cooperative_2007 = coverage.filter((pl.col("year") == 2007) & (pl.col("petitioner_type") == "cooperative")).row(
+        0, named=True
+    )
     assert cooperative_2007["notified_before"] == expected["notified_before"][(2007, "cooperative")]
     assert cooperative_2007["notified_before_pct"] == pytest.approx(
-        100 * expected["notified_before"][(2007, "cooperative")] / expected["petitions"][(2007, "cooperative")])
+        100 * expected["notified_before"][(2007, "cooperative")] / expected["petitions"][(2007, "cooperative")]
+    )
     cases = pl.read_parquet(warehouse / "curated" / "forced_sale_cases.parquet")
     status = dict(cases.group_by("match_status").len().iter_rows())
     m = expected["matches"]
     assert status["matched"] == m["reference"] + m["person_and_date"]
     assert status["bailiff_only"] == m["bailiff_only"] and status["cooperative_only"] == m["cooperative_only"]
-    assert pl.read_parquet(warehouse / "curated" / "co_op_arrears.parquet").height == sum(expected["co_op_stages"].values())
+    assert pl.read_parquet(warehouse / "curated" / "co_op_arrears.parquet").height == sum(
+        expected["co_op_stages"].values()
+    )
     for name in FORCED_SALE_TABLES:
         document = json.loads(pq.read_schema(warehouse / "published" / f"{name}.parquet").metadata[b"evictions"])
         assert document["not_yet_delivered"] == [], name

@@ -103,8 +103,14 @@ def _reload(landing, warehouse, source: str, date: str) -> subprocess.CompletedP
     config = {"ops": {f"ingest_{source}": {"config": {"deliveries": [f"{source}/{date}"], "reload": True}}}}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EVICTIONS_", "DAGSTER_HOME"))}
     env.update({"EVICTIONS_LANDING_DIR": str(landing), "EVICTIONS_WAREHOUSE_DIR": str(warehouse), **KEY})
-    return subprocess.run([sys.executable, "-c", script, json.dumps(config)], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-c", script, json.dumps(config)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 @pytest.fixture(scope="module")

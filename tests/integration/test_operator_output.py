@@ -16,12 +16,17 @@ def test_the_console_output_reads_as_one_line_per_stage(sample_refresh):
     lines = sample_refresh.output.splitlines()
     assert "\x1b[" not in sample_refresh.output, "no terminal codes when the output is not a terminal"
     assert len(lines) < 150, "not a line per dbt node (that is --verbose)"
-    assert any(re.search(r"boei/2007-12-31/tenancies\.csv: \d+ rows: \d+ loaded, 0 quarantined, 0 collapsed", l) for l in lines)
-    assert any(re.search(r"warehouse_dbt: dbt: \d+ models and seeds built; \d+ tests: \d+ passed, 0 warned, 0 failed", l)
-               for l in lines)
+    assert any(
+        re.search(r"boei/2007-12-31/tenancies\.csv: \d+ rows: \d+ loaded, 0 quarantined, 0 collapsed", line)
+        for line in lines
+    )
+    assert any(
+        re.search(r"warehouse_dbt: dbt: \d+ models and seeds built; \d+ tests: \d+ passed, 0 warned, 0 failed", line)
+        for line in lines
+    )
     for step in ("ingest_boei", "warehouse_dbt", "publish_statistics", "quality__evidence_site"):
-        assert any(re.search(rf"{step}: done in \d+\.\d s", l) for l in lines), step
-    assert not any(" of 2" in l and " START " in l for l in lines), "dbt's per-node lines went to its log file"
+        assert any(re.search(rf"{step}: done in \d+\.\d s", line) for line in lines), step
+    assert not any(" of 2" in line and " START " in line for line in lines), "dbt's per-node lines went to its log file"
     assert (sample_refresh.warehouse / "state" / "dbt_target" / "console.log").stat().st_size > 0
 
 

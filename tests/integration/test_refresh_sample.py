@@ -65,7 +65,9 @@ def test_ingest_audit_balances(sample_refresh):
     audit = pl.read_parquet(sample_refresh.warehouse / "quality" / "ingest_audit.parquet")
     assert set(audit["source"]) == {"boei", "kemner", "namsfogd", "prosjekt", "regnskap", "bbl"}
     assert (audit["status"] == "loaded").all()
-    assert (audit["rows_in_manifest"] == audit["rows_loaded"] + audit["rows_quarantined"] + audit["rows_collapsed"]).all()
+    assert (
+        audit["rows_in_manifest"] == audit["rows_loaded"] + audit["rows_quarantined"] + audit["rows_collapsed"]
+    ).all()
 
 
 def test_the_run_is_recorded_in_the_warehouse_dagster_instance(sample_refresh):

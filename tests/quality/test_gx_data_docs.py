@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from urllib.parse import unquote
 from decimal import Decimal
+from urllib.parse import unquote
 
 import polars as pl
 import pytest
@@ -41,12 +41,18 @@ def test_data_docs_list_every_run_and_leak_no_value(tmp_path, monkeypatch):
     quality = paths.quality_dir
     good = gv.validate_delivery("boei", frames.DELIVERY, frames.good_tables("boei"), "run-first", paths=paths)
     bad = gv.validate_delivery(
-        "boei", frames.DELIVERY, {"tenancies": _spoilt_tenancies(), "rent_ledger": frames.rent_ledger()},
-        "run-second", paths=paths,
+        "boei",
+        frames.DELIVERY,
+        {"tenancies": _spoilt_tenancies(), "rent_ledger": frames.rent_ledger()},
+        "run-second",
+        paths=paths,
     )
     assert good.success and not bad.success
     assert {(e.column, e.severity) for e in bad.failures} == {
-        ("bydel", "critical"), ("person_key", "critical"), ("husleie", "critical"), ("fra_dato", "warning"),
+        ("bydel", "critical"),
+        ("person_key", "critical"),
+        ("husleie", "critical"),
+        ("fra_dato", "warning"),
     }
     for run in ("run-first", "run-second"):
         assert gv.validation_path(paths, "boei", frames.DELIVERY, run).exists()
@@ -67,12 +73,14 @@ def test_data_docs_list_every_run_and_leak_no_value(tmp_path, monkeypatch):
     html = index.read_text(encoding="utf-8")
     assert "run-first" in html and "run-second" in html
     assert "boei__tenancies__2007-12-31" in html and "raw/boei/rent_ledger/2007-12-31.parquet" in html
-    pages = sorted(p.relative_to(quality / "data_docs").as_posix() for p in (quality / "data_docs" / "validations").rglob("*.html"))
+    pages = sorted(
+        p.relative_to(quality / "data_docs").as_posix() for p in (quality / "data_docs" / "validations").rglob("*.html")
+    )
     assert len(pages) == 4  # 2 runs x 2 files
     assert {p.split("/")[3] for p in pages} == {"run-first", "run-second"}
     assert (quality / "data_docs" / "expectations" / "boei" / "tenancies.html").exists()
     # The static run history (readable without GX's CDN scripts) links to GX's page of each file.
-    history = html[html.index('id="evictions-run-history"'):]
+    history = html[html.index('id="evictions-run-history"') :]
     links = re.findall(r'href="([^"]+)"', history)
     assert len(links) == 4 and all((quality / "data_docs" / unquote(link)).exists() for link in links)
 

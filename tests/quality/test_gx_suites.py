@@ -15,8 +15,8 @@ from orchestration.lib.contract import SOURCES, files_of
 from orchestration.lib.ingest import empty_raw_schema
 from orchestration.lib.reference import account_codes
 from orchestration.lib.rows import ROW_NUMBER, validate_rows
-from tests.support.national_ids import synthetic_national_id
 from tests.support import quality_frames as frames
+from tests.support.national_ids import synthetic_national_id
 
 pytestmark = pytest.mark.usefixtures("gx")
 
@@ -78,20 +78,71 @@ LANDING_ROWS = {
         ["07-002", "2007-02-06 00:00:00", "PRIVAT", "Utleier AS", "", NID_B, "01.05.2008", "UTSATT", "01.03.2008"],
     ],
     ("prosjekt", "cases"): [
-        ["P-1", "1", NID_A, "01.03.2006", "Årstad", "JA", "2", "SOSIALHJELP", "15000,00", "LOST_FOR_UTKASTELSE",
-         "BOSTOTTE", "TELEFON|BREV", "01.08.2006"],
+        [
+            "P-1",
+            "1",
+            NID_A,
+            "01.03.2006",
+            "Årstad",
+            "JA",
+            "2",
+            "SOSIALHJELP",
+            "15000,00",
+            "LOST_FOR_UTKASTELSE",
+            "BOSTOTTE",
+            "TELEFON|BREV",
+            "01.08.2006",
+        ],
         ["P-2", "2", NID_B, "01.03.2007", "Arna", "NEI", "0", "ARBEID", "4000,00", "FORTSATT_I_ARBEID", "", "", ""],
     ],
     ("regnskap", "ledger"): [[account_codes()[0], "Lønn", "250 000,00"]],
     ("namsfogd", "forced_sales"): [
-        ["TS-1", "05.03.2007", "BORETTSLAG", "Fjellsiden borettslag", "BBL-1", NID_A, "ANDEL", "BORTFALT", "01.05.2007"],
+        [
+            "TS-1",
+            "05.03.2007",
+            "BORETTSLAG",
+            "Fjellsiden borettslag",
+            "BBL-1",
+            NID_A,
+            "ANDEL",
+            "BORTFALT",
+            "01.05.2007",
+        ],
         ["TS-2", "2007-06-01 00:00:00", "BANK", "Banken ASA", "", NID_B, "SELVEIER", "UNDER_BEHANDLING", ""],
     ],
     ("bbl", "arrears"): [
-        ["BBL-1", "BOB", "Fjellsiden borettslag", "12", NID_A, "Åse Ærlig", " åsane ", "0", "0,00", "01.10.2006",
-         "LOST", "01.05.2007", "", "01.03.2007"],
-        ["BBL-2", "VESTBO", "Åsane Terrasse", "7", NID_B, "Per Ås", "Fana", "2", "18250,50", "01.05.2007",
-         "BEGJAERT", "01.11.2007", "20.10.2007", "01.11.2007"],
+        [
+            "BBL-1",
+            "BOB",
+            "Fjellsiden borettslag",
+            "12",
+            NID_A,
+            "Åse Ærlig",
+            " åsane ",
+            "0",
+            "0,00",
+            "01.10.2006",
+            "LOST",
+            "01.05.2007",
+            "",
+            "01.03.2007",
+        ],
+        [
+            "BBL-2",
+            "VESTBO",
+            "Åsane Terrasse",
+            "7",
+            NID_B,
+            "Per Ås",
+            "Fana",
+            "2",
+            "18250,50",
+            "01.05.2007",
+            "BEGJAERT",
+            "01.11.2007",
+            "20.10.2007",
+            "01.11.2007",
+        ],
     ],
 }
 
@@ -102,7 +153,9 @@ def test_suites_pass_on_what_ingest_actually_loads(source):
     for spec in files_of(source):
         rows = LANDING_ROWS[(spec.source, spec.stem)]
         strings = pl.DataFrame(rows, schema=list(spec.column_names), orient="row").with_row_index(ROW_NUMBER, offset=1)
-        checked = validate_rows(spec, strings.with_columns(pl.col(ROW_NUMBER).cast(pl.Int64)), dt.date(2007, 12, 31), "k")
+        checked = validate_rows(
+            spec, strings.with_columns(pl.col(ROW_NUMBER).cast(pl.Int64)), dt.date(2007, 12, 31), "k"
+        )
         assert checked.quarantined.is_empty(), checked.quarantined.to_dicts()
         tables[spec.stem] = checked.loaded
     result = gv.validate_delivery(source, "2007-12-31", tables, "run-ingested")
@@ -115,60 +168,83 @@ def _failed(result) -> set[tuple[str, str, str | None]]:
 
 BAD = {
     "district out of its code list": (
-        "boei", "tenancies", lambda t: t.with_columns(pl.Series("bydel", ["SENTINEL_ØÆÅ", "Fana", "Arna"])),
+        "boei",
+        "tenancies",
+        lambda t: t.with_columns(pl.Series("bydel", ["SENTINEL_ØÆÅ", "Fana", "Arna"])),
         {("tenancies", "expect_column_values_to_be_in_set", "bydel")},
     ),
     "children not fewer than persons": (
-        "boei", "tenancies", lambda t: t.with_columns(pl.Series("antall_barn", [3, 0, 0], dtype=pl.Int64)),
+        "boei",
+        "tenancies",
+        lambda t: t.with_columns(pl.Series("antall_barn", [3, 0, 0], dtype=pl.Int64)),
         {("tenancies", "expect_column_pair_values_a_to_be_greater_than_b", "antall_personer, antall_barn")},
     ),
     "rent not positive": (
-        "boei", "tenancies",
+        "boei",
+        "tenancies",
         lambda t: t.with_columns(pl.Series("husleie", [Decimal("0.00")] * 3, dtype=pl.Decimal(12, 2))),
         {("tenancies", "expect_column_values_to_be_between", "husleie")},
     ),
     "payment with a positive amount": (
-        "boei", "rent_ledger",
+        "boei",
+        "rent_ledger",
         lambda t: t.with_columns(pl.Series("belop", [Decimal("5.00")] * 4, dtype=pl.Decimal(12, 2))),
         {("rent_ledger", "expect_column_values_to_be_between", "belop")},
     ),
     "duplicate key and malformed person_key": (
-        "kemner", "petitions",
-        lambda t: t.with_columns(pl.Series("begjaering_id", ["K-1", "K-1", "K-3"]), pl.lit("DEADBEEF" * 8).alias("person_key")),
-        {("petitions", "expect_column_values_to_be_unique", "begjaering_id"),
-         ("petitions", "expect_column_values_to_match_regex", "person_key")},
+        "kemner",
+        "petitions",
+        lambda t: t.with_columns(
+            pl.Series("begjaering_id", ["K-1", "K-1", "K-3"]), pl.lit("DEADBEEF" * 8).alias("person_key")
+        ),
+        {
+            ("petitions", "expect_column_values_to_be_unique", "begjaering_id"),
+            ("petitions", "expect_column_values_to_match_regex", "person_key"),
+        },
     ),
     "outcome date missing on a decided case": (
-        "namsfogd", "cases", lambda t: t.with_columns(pl.lit(None, dtype=pl.Date).alias("Utfall_dato")),
+        "namsfogd",
+        "cases",
+        lambda t: t.with_columns(pl.lit(None, dtype=pl.Date).alias("Utfall_dato")),
         {("cases", "expect_column_values_to_not_be_null", "Utfall_dato")},
     ),
     "open case with a closing date": (
-        "prosjekt", "cases", lambda t: t.with_columns(pl.lit(dt.date(2007, 10, 1)).alias("avsluttet")),
+        "prosjekt",
+        "cases",
+        lambda t: t.with_columns(pl.lit(dt.date(2007, 10, 1)).alias("avsluttet")),
         {("cases", "expect_column_values_to_be_null", "avsluttet")},
     ),
     "rows of another delivery": (
-        "regnskap", "ledger", lambda t: t.with_columns(pl.lit(dt.date(2007, 1, 1)).alias("delivery_date")),
+        "regnskap",
+        "ledger",
+        lambda t: t.with_columns(pl.lit(dt.date(2007, 1, 1)).alias("delivery_date")),
         {("ledger", "expect_column_values_to_be_between", "delivery_date")},
     ),
 }
 
 
-BAD.update({
-    "forced sale decided without an outcome date": (
-        "namsfogd", "forced_sales",
-        lambda t: t.with_columns(pl.lit(None, dtype=pl.Date).alias("Utfall_dato")),
-        {("forced_sales", "expect_column_values_to_not_be_null", "Utfall_dato")},
-    ),
-    "co-operative case petitioned without a petition date": (
-        "bbl", "arrears", lambda t: t.with_columns(pl.lit(None, dtype=pl.Date).alias("begjaert_dato")),
-        {("arrears", "expect_column_values_to_not_be_null", "begjaert_dato")},
-    ),
-    "open co-operative case without arrears": (
-        "bbl", "arrears",
-        lambda t: t.with_columns(pl.Series("restanse_belop", [Decimal("0.00")] * 3, dtype=pl.Decimal(12, 2))),
-        {("arrears", "expect_column_values_to_be_between", "restanse_belop")},
-    ),
-})
+BAD.update(
+    {
+        "forced sale decided without an outcome date": (
+            "namsfogd",
+            "forced_sales",
+            lambda t: t.with_columns(pl.lit(None, dtype=pl.Date).alias("Utfall_dato")),
+            {("forced_sales", "expect_column_values_to_not_be_null", "Utfall_dato")},
+        ),
+        "co-operative case petitioned without a petition date": (
+            "bbl",
+            "arrears",
+            lambda t: t.with_columns(pl.lit(None, dtype=pl.Date).alias("begjaert_dato")),
+            {("arrears", "expect_column_values_to_not_be_null", "begjaert_dato")},
+        ),
+        "open co-operative case without arrears": (
+            "bbl",
+            "arrears",
+            lambda t: t.with_columns(pl.Series("restanse_belop", [Decimal("0.00")] * 3, dtype=pl.Decimal(12, 2))),
+            {("arrears", "expect_column_values_to_be_between", "restanse_belop")},
+        ),
+    }
+)
 
 
 @pytest.mark.parametrize("case", list(BAD))

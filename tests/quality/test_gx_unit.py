@@ -71,7 +71,11 @@ def test_values_free_keeps_counts_and_drops_everything_that_can_hold_a_value():
         ],
     }
     clean = _values_free(
-        gx_result, asset_name="raw/boei/tenancies/2007-12-31.parquet", batch_spec={}, run_id="r", run_time="t",
+        gx_result,
+        asset_name="raw/boei/tenancies/2007-12-31.parquet",
+        batch_spec={},
+        run_id="r",
+        run_time="t",
         parameters={"delivery_date": "2007-12-31"},
     )
     assert SENTINEL not in repr(clean)
@@ -92,19 +96,38 @@ def test_suite_columns_include_row_condition_columns():
 
 
 def _result(success: bool) -> DeliveryValidation:
-    failures = [] if success else [
-        ExpectationOutcome("tenancies", "expect_column_values_to_be_in_set", "bydel", False, "critical", "code list",
-                           "1 of 3 rows unexpected (33.33 %)"),
+    failures = (
+        []
+        if success
+        else [
+            ExpectationOutcome(
+                "tenancies",
+                "expect_column_values_to_be_in_set",
+                "bydel",
+                False,
+                "critical",
+                "code list",
+                "1 of 3 rows unexpected (33.33 %)",
+            ),
+        ]
+    )
+    passed = [
+        ExpectationOutcome("tenancies", "expect_table_row_count_to_be_between", None, True, "critical", "", "3 rows")
     ]
-    passed = [ExpectationOutcome("tenancies", "expect_table_row_count_to_be_between", None, True, "critical", "", "3 rows")]
     files = [
         FileValidation("tenancies", "boei.tenancies", success, 1 + len(failures), 1, 3, 3, "all rows"),
         FileValidation("rent_ledger", "boei.rent_ledger", True, 1, 1, 1_000_000, 200_000, "every 5th row"),
     ]
     return DeliveryValidation(
-        source="boei", delivery_date="2007-12-31", run_id="run-1", run_time="2007-12-31T00:00:00+00:00",
-        success=success, evaluated_expectations=len(passed) + len(failures), successful_expectations=len(passed),
-        expectations=passed + failures, files=files,
+        source="boei",
+        delivery_date="2007-12-31",
+        run_id="run-1",
+        run_time="2007-12-31T00:00:00+00:00",
+        success=success,
+        evaluated_expectations=len(passed) + len(failures),
+        successful_expectations=len(passed),
+        expectations=passed + failures,
+        files=files,
     )
 
 

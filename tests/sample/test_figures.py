@@ -200,7 +200,12 @@ def test_collector_petitions_match_bailiff_cases():
     _, petitions = csv_rows(latest(LANDING, "kemner"), "petitions.csv")
     _, cases = xlsx_rows(latest(LANDING, "namsfogd"), "cases.xlsx")
     by_number = {c["Saksnr"]: c for c in cases}
-    agreeing = {"FULLFORT": {"GJENNOMFORT"}, "TRUKKET": {"BORTFALT"}, "AVVIST": {"AVVIST"}, "SENDT": {"UNDER_BEHANDLING", "UTSATT"}}
+    agreeing = {
+        "FULLFORT": {"GJENNOMFORT"},
+        "TRUKKET": {"BORTFALT"},
+        "AVVIST": {"AVVIST"},
+        "SENDT": {"UNDER_BEHANDLING", "UTSATT"},
+    }
     not_received = []
     for p in petitions:
         filed = date_iso(p["innsendt_dato"])
@@ -310,7 +315,15 @@ def test_snapshots_are_consistent_over_time():
     final_petition = {"TRUKKET", "FULLFORT", "AVVIST"}
     final_bailiff = {"GJENNOMFORT", "BORTFALT", "AVVIST"}
     checks = [
-        ("kemner", "petitions.csv", "begjaering_id", "status", "SENDT", final_petition, ("innsendt_dato", "krav_belop")),
+        (
+            "kemner",
+            "petitions.csv",
+            "begjaering_id",
+            "status",
+            "SENDT",
+            final_petition,
+            ("innsendt_dato", "krav_belop"),
+        ),
         ("namsfogd", "cases.xlsx", "Saksnr", "Utfall", "UNDER_BEHANDLING", final_bailiff, ("Mottatt", "Fodselsnummer")),
         ("prosjekt", "cases.csv", "sak_id", "utfall", "FORTSATT_I_ARBEID", None, ("opprettet", "krav_belop")),
         ("boei", "tenancies.csv", "leieforhold_id", None, None, None, ("fodselsnummer", "husleie", "fra_dato")),
@@ -399,7 +412,9 @@ def test_every_action_appears(project_cases):
 
 def test_claim_sizes(project_cases, tenancies):
     claims = [amount_comma(c["krav_belop"]) for c in project_cases]
-    months = [claim / amount_comma(tenancies[int(c["leieforhold_id"])]["husleie"]) for claim, c in zip(claims, project_cases)]
+    months = [
+        claim / amount_comma(tenancies[int(c["leieforhold_id"])]["husleie"]) for claim, c in zip(claims, project_cases)
+    ]
     assert sum(1 <= m <= 4 for m in months) > len(project_cases) / 2, "most claims are 1-4 months' rent"
     assert sum(claim > 30000 for claim in claims) > 80
     small = sum(claim < 10000 for claim in claims)

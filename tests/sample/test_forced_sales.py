@@ -56,9 +56,16 @@ def test_matches_and_unmatched_cases(figures):
 
 
 def test_social_service_notified_before_the_petition(figures):
-    assert figures["notified_before"] == {(2006, "cooperative"): 5, (2007, "cooperative"): 12, (2007, "municipality"): 5}
+    assert figures["notified_before"] == {
+        (2006, "cooperative"): 5,
+        (2007, "cooperative"): 12,
+        (2007, "municipality"): 5,
+    }
     assert {k: median(v) for k, v in figures["notice_days"].items()} == {
-        (2006, "cooperative"): 34, (2007, "cooperative"): 43.5, (2007, "municipality"): 22}
+        (2006, "cooperative"): 34,
+        (2007, "cooperative"): 43.5,
+        (2007, "municipality"): 22,
+    }
 
 
 def test_co_op_arrears_cases_are_a_few_hundred(figures):
@@ -67,7 +74,14 @@ def test_co_op_arrears_cases_are_a_few_hundred(figures):
     by_stage = Counter()
     for (_, stage), n in stages.items():
         by_stage[stage] += n
-    assert by_stage == {"VARSEL": 68, "PALEGG_SALG": 26, "BEGJAERT": 9, "LOST": 155, "SOLGT_FRIVILLIG": 6, "TVANGSSOLGT": 4}
+    assert by_stage == {
+        "VARSEL": 68,
+        "PALEGG_SALG": 26,
+        "BEGJAERT": 9,
+        "LOST": 155,
+        "SOLGT_FRIVILLIG": 6,
+        "TVANGSSOLGT": 4,
+    }
     first = csv_rows(deliveries(LANDING, "bbl")[0], "arrears.csv")[1]
     cases = {r["sak_id"] for d in deliveries(LANDING, "bbl") for r in csv_rows(d, "arrears.csv")[1]}
     assert len(first) == 479 and 500 <= len(cases) <= 800  # a few hundred cases a year in 2006-2007

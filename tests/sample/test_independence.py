@@ -32,6 +32,8 @@ def test_no_module_of_the_generator_imports_the_warehouse():
 
 
 def test_importing_the_generator_loads_no_warehouse_module():
-    code = "import sys, sample; print(sorted(m for m in sys.modules if m.split('.')[0] in ('orchestration', 'dagster')))"
+    code = (
+        "import sys, sample; print(sorted(m for m in sys.modules if m.split('.')[0] in ('orchestration', 'dagster')))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]", loaded

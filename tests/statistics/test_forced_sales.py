@@ -116,33 +116,140 @@ def landing(tmp_path_factory) -> Path:
     landing = tmp_path_factory.mktemp("landing")
     arrears = [
         # id, company, co-op, share, id, name, district, children, arrears, overdue, stage, stage date, notified, petitioned
-        ["B-1", "BOB", "Landås Borettslag", "1", IDS[1], "Ærlig, Åse", "Årstad", "0", "9000,00", "01.03.2007",
-         "VARSEL", "01.04.2007", "", ""],
-        ["B-2", "BOB", "Landås Borettslag", "2", IDS[2], "Øvrebø, Pål", "Årstad", "2", "4000,00", "01.10.2007",
-         "VARSEL", "01.11.2007", "", ""],
-        ["B-3", "VESTBO", "Bønes Borettslag", "3", IDS[3], "=HYPERLINK(\"x\";\"klikk\")", "Årstad", "0", "25000,00",
-         "01.01.2007", "PALEGG_SALG", "01.09.2007", "", ""],
+        [
+            "B-1",
+            "BOB",
+            "Landås Borettslag",
+            "1",
+            IDS[1],
+            "Ærlig, Åse",
+            "Årstad",
+            "0",
+            "9000,00",
+            "01.03.2007",
+            "VARSEL",
+            "01.04.2007",
+            "",
+            "",
+        ],
+        [
+            "B-2",
+            "BOB",
+            "Landås Borettslag",
+            "2",
+            IDS[2],
+            "Øvrebø, Pål",
+            "Årstad",
+            "2",
+            "4000,00",
+            "01.10.2007",
+            "VARSEL",
+            "01.11.2007",
+            "",
+            "",
+        ],
+        [
+            "B-3",
+            "VESTBO",
+            "Bønes Borettslag",
+            "3",
+            IDS[3],
+            '=HYPERLINK("x";"klikk")',
+            "Årstad",
+            "0",
+            "25000,00",
+            "01.01.2007",
+            "PALEGG_SALG",
+            "01.09.2007",
+            "",
+            "",
+        ],
         # notified already: not on the list
-        ["B-4", "VESTBO", "Bønes Borettslag", "4", IDS[4], "Lie, Kari", "Årstad", "1", "30000,00", "01.01.2007",
-         "PALEGG_SALG", "01.09.2007", "05.12.2007", ""],
+        [
+            "B-4",
+            "VESTBO",
+            "Bønes Borettslag",
+            "4",
+            IDS[4],
+            "Lie, Kari",
+            "Årstad",
+            "1",
+            "30000,00",
+            "01.01.2007",
+            "PALEGG_SALG",
+            "01.09.2007",
+            "05.12.2007",
+            "",
+        ],
         # petitioned or settled: not on the list
-        ["B-5", "BOB", "Fjellsiden Borettslag", "5", IDS[5], "Berg, Ola", "Årstad", "0", "40000,00", "01.01.2007",
-         "BEGJAERT", "01.10.2007", "", "01.10.2007"],
-        ["B-6", "BOB", "Fjellsiden Borettslag", "6", IDS[6], "Dahl, Liv", "Årstad", "0", "0,00", "01.01.2007",
-         "LOST", "01.10.2007", "", ""],
-        ["B-7", "STOR_BERGEN", "Nesttun Borettslag", "7", ELDERLY, "Sæther, Bjørg", " fana ", "0", "3000,00",
-         "15.11.2007", "VARSEL", "20.12.2007", "", ""],
+        [
+            "B-5",
+            "BOB",
+            "Fjellsiden Borettslag",
+            "5",
+            IDS[5],
+            "Berg, Ola",
+            "Årstad",
+            "0",
+            "40000,00",
+            "01.01.2007",
+            "BEGJAERT",
+            "01.10.2007",
+            "",
+            "01.10.2007",
+        ],
+        [
+            "B-6",
+            "BOB",
+            "Fjellsiden Borettslag",
+            "6",
+            IDS[6],
+            "Dahl, Liv",
+            "Årstad",
+            "0",
+            "0,00",
+            "01.01.2007",
+            "LOST",
+            "01.10.2007",
+            "",
+            "",
+        ],
+        [
+            "B-7",
+            "STOR_BERGEN",
+            "Nesttun Borettslag",
+            "7",
+            ELDERLY,
+            "Sæther, Bjørg",
+            " fana ",
+            "0",
+            "3000,00",
+            "15.11.2007",
+            "VARSEL",
+            "20.12.2007",
+            "",
+            "",
+        ],
     ]
-    write_delivery(landing, "bbl", "2007-12-31", {"arrears.csv": csv_bytes("bbl", "arrears.csv", ARREARS_HEADER, arrears)},
-                   {"arrears.csv": len(arrears)})
+    write_delivery(
+        landing,
+        "bbl",
+        "2007-12-31",
+        {"arrears.csv": csv_bytes("bbl", "arrears.csv", ARREARS_HEADER, arrears)},
+        {"arrears.csv": len(arrears)},
+    )
     notices = [
         ["V-1", "", IDS[7], "2007-11-01", "120000.00", "Årstad", "TVANGSSALG"],
         ["V-2", "", IDS[8], "2007-11-02", "5000.00", "Fana", "TVANGSSALG"],
         ["V-3", "12", IDS[1], "2007-11-03", "7000.00", "Årstad", "RESTANSE"],  # a tenant: not this list
     ]
-    write_delivery(landing, "kemner", "2007-12-31",
-                   {"notifications.csv": csv_bytes("kemner", "notifications.csv", NOTICE_HEADER, notices)},
-                   {"notifications.csv": len(notices)})
+    write_delivery(
+        landing,
+        "kemner",
+        "2007-12-31",
+        {"notifications.csv": csv_bytes("kemner", "notifications.csv", NOTICE_HEADER, notices)},
+        {"notifications.csv": len(notices)},
+    )
     return landing
 
 
@@ -160,7 +267,11 @@ def test_who_is_listed_and_in_which_order(lists):
     assert arstad.row(0, named=True)["prioriteringsgrunn"] == "barn i husstanden"
     b3 = arstad.row(2, named=True)
     assert (b3["boligbyggelag"], b3["borettslag"], b3["restanse (kr)"], b3["måneder forfalt"]) == (
-        "VESTBO", "Bønes Borettslag", 25000.0, 11)
+        "VESTBO",
+        "Bønes Borettslag",
+        25000.0,
+        11,
+    )
     assert arstad.row(1, named=True)["årsak"] == REASONS["forced_sale_notice"] == "varsel om tvangssalg fra kemneren"
     assert arstad.row(0, named=True)["årsak"] == "restanse til borettslaget"
     fana = lists["Fana"]
@@ -192,11 +303,12 @@ def test_lists_open_in_a_spreadsheet_with_letters_and_order_intact(lists, tmp_pa
     assert [row[header.index("saksnummer")] for row in body] == ["B-2", "V-1", "B-3", "B-1"]
     names = [row[header.index("navn")] for row in body]
     assert "Øvrebø, Pål" in names and "Ærlig, Åse" in names
-    assert "'=HYPERLINK(\"x\";\"klikk\")" in names  # a formula cell is neutralised
+    assert '\'=HYPERLINK("x";"klikk")' in names  # a formula cell is neutralised
     assert all(row[header.index("fødselsnummer")].isdigit() for row in body)
     b3 = body[2]
-    assert [b3[header.index(c)] for c in ("prioritet", "restanse (kr)", "måneder forfalt", "forfalt siden", "dato")] == [
-        "nei", "25000,00", "11", "01.01.2007", "01.09.2007"]
+    assert [
+        b3[header.index(c)] for c in ("prioritet", "restanse (kr)", "måneder forfalt", "forfalt siden", "dato")
+    ] == ["nei", "25000,00", "11", "01.01.2007", "01.09.2007"]
     # the .xlsx: the same rows, typed, neutralised alike
     sheet = pl.read_excel(folder / "Årstad.xlsx", engine="calamine")
     assert sheet.columns == header
@@ -205,7 +317,12 @@ def test_lists_open_in_a_spreadsheet_with_letters_and_order_intact(lists, tmp_pa
     assert sheet["forfalt siden"].dtype == pl.Date and sheet["dato"].dtype == pl.Date
     assert sheet["dato"][2] == dt.date(2007, 9, 1) and sheet["måneder forfalt"][2] == 11
     assert sheet["fødselsnummer"].to_list() == [row[header.index("fødselsnummer")] for row in body]
-    assert sheet["navn"].to_list() == [n or None for n in names] and sheet["prioritet"].to_list() == ["ja", "nei", "nei", "nei"]
+    assert sheet["navn"].to_list() == [n or None for n in names] and sheet["prioritet"].to_list() == [
+        "ja",
+        "nei",
+        "nei",
+        "nei",
+    ]
 
 
 def test_nothing_written_without_the_flag(landing, tmp_path, monkeypatch):

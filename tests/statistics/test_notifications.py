@@ -53,7 +53,7 @@ TENANTS = [
     (1, "Åse Ærlig Øvrebø", "Årstad"),
     (2, "Ola Nordmann", "Årstad"),
     (3, "Kari Lie", "Laksevåg"),
-    (4, "=HYPERLINK(\"x\";\"klikk\")", "Årstad"),
+    (4, '=HYPERLINK("x";"klikk")', "Årstad"),
     (5, "@SUM(A1)", "Fana"),
 ]
 
@@ -211,7 +211,7 @@ def test_xlsx_reads_back_typed_in_the_csv_order(tmp_path, lists):
     assert arstad["dato"].to_list() == [dt.date(2007, 3, 1), dt.date(2007, 1, 10), dt.date(2007, 2, 1)]
     # A national id is text: its leading zero stays.
     assert arstad["fødselsnummer"][0] == IDS[1] and IDS[1].startswith("0")
-    assert arstad["navn"][2] == "'=HYPERLINK(\"x\";\"klikk\")"
+    assert arstad["navn"][2] == '\'=HYPERLINK("x";"klikk")'
     assert read_xlsx(folder / "Fana.xlsx")["navn"][0] == "'@SUM(A1)"
 
 
@@ -311,7 +311,10 @@ def test_a_spreadsheet_in_the_norwegian_locale_reads_numbers_dates_and_letters(t
     out = tmp_path / "restricted" / "opened"
     env = {**os.environ, "TMPDIR": str(tmp_path), "HOME": str(tmp_path)}
     profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
-    for source, import_filter in ((folder / "Årstad.csv", ["--infilter=CSV:59,34,76,1,,1044"]), (folder / "Årstad.xlsx", [])):
+    for source, import_filter in (
+        (folder / "Årstad.csv", ["--infilter=CSV:59,34,76,1,,1044"]),
+        (folder / "Årstad.xlsx", []),
+    ):
         subprocess.run(
             ["soffice", profile, "--headless", *import_filter, "--convert-to", "ods", "--outdir",
              str(out / source.suffix[1:]), str(source)],
@@ -320,7 +323,7 @@ def test_a_spreadsheet_in_the_norwegian_locale_reads_numbers_dates_and_letters(t
         sheet = pl.read_excel(out / source.suffix[1:] / "Årstad.ods", engine="calamine")
         assert sheet["beløp (kr)"].dtype == pl.Float64 and sheet["beløp (kr)"].sum() == 9000.5 + 4000 + 1200
         assert sheet["dato"].dtype == pl.Date and sheet["dato"][0] == dt.date(2007, 3, 1)
-        assert sheet["navn"].to_list() == ["Åse Ærlig Øvrebø", "Ola Nordmann", "'=HYPERLINK(\"x\";\"klikk\")"]
+        assert sheet["navn"].to_list() == ["Åse Ærlig Øvrebø", "Ola Nordmann", '\'=HYPERLINK("x";"klikk")']
         assert sheet["prioritet"].to_list() == ["ja", "nei", "nei"] and sheet["bydel"][0] == "Årstad"
         # The .xlsx keeps the national id as text; from the CSV a spreadsheet reads it as a number
         # (README: open the .xlsx, or import that column as text).
@@ -350,7 +353,11 @@ def test_existing_folder_is_tightened_and_stale_lists_removed(tmp_path, lists):
 
 
 def test_nothing_is_written_without_the_flag(tmp_path, landing, households):
-    env = {"EVICTIONS_LANDING_DIR": str(landing), "EVICTIONS_WAREHOUSE_DIR": str(tmp_path / "wh"), "EVICTIONS_PSEUDONYM_KEY": "k"}
+    env = {
+        "EVICTIONS_LANDING_DIR": str(landing),
+        "EVICTIONS_WAREHOUSE_DIR": str(tmp_path / "wh"),
+        "EVICTIONS_PSEUDONYM_KEY": "k",
+    }
     for flag in (None, "", "0", "yes", "true"):
         settings = load_settings({**env, **({"EVICTIONS_WRITE_RESTRICTED": flag} if flag is not None else {})})
         assert write_notification_lists(settings, households) is None

@@ -153,7 +153,10 @@ def test_a_chart_for_each_of_the_reports_17_diagrams(page):
 def test_shape_facts_are_visible_in_the_charts(page):
     text, _ = page
     figures = dict(re.findall(r'<figure class="chart" id="(diagram-\d+)">(.*?)</figure>', text, re.S))
-    bars = lambda n: {label: value for label, value in re.findall(r"<title>([^<:]+?) ?: ([^<]+)</title></rect>", figures[f"diagram-{n}"])}  # noqa: E731
+
+    def bars(n):
+        return dict(re.findall(r"<title>([^<:]+?) ?: ([^<]+)</title></rect>", figures[f"diagram-{n}"]))
+
     assert max(bars(2).items(), key=lambda kv: number(kv[1], "en"))[0] == "Årstad"
     shares_17 = {k: number(v, "en") for k, v in bars(17).items()}
     assert sorted(shares_17, key=shares_17.get)[-2:] == ["Laksevåg", "Fana"]
@@ -166,7 +169,9 @@ def test_shape_facts_are_visible_in_the_charts(page):
 def test_suppressed_cells_are_shown_as_a_dash_with_a_footnote(page):
     text, parsed = page
     # Arna's, Ytrebygda's and Åsane's 2 evictions are below the threshold.
-    assert re.search(r'<th scope="row" class="text">Arna</th><td class="num">60</td><td class="num suppressed">–</td>', text)
+    assert re.search(
+        r'<th scope="row" class="text">Arna</th><td class="num">60</td><td class="num suppressed">–</td>', text
+    )
     assert "Suppressed (disclosure control): a count from 1 to 4" in parsed.plain
     assert ">–<" in re.search(r'id="diagram-17">.*?</figure>', text, re.S).group(0)
 
@@ -233,8 +238,12 @@ def test_status_is_provisional_until_every_source_has_delivered_the_year():
 
 
 def test_written_atomically_and_replaced_on_every_refresh(published):
-    first = write_release(published, sources=SOURCES, run_id="run-a", generated_at=WHEN).path.read_text(encoding="utf-8")
-    second = write_release(published, sources=SOURCES, run_id="run-b", generated_at=WHEN).path.read_text(encoding="utf-8")
+    first = write_release(published, sources=SOURCES, run_id="run-a", generated_at=WHEN).path.read_text(
+        encoding="utf-8"
+    )
+    second = write_release(published, sources=SOURCES, run_id="run-b", generated_at=WHEN).path.read_text(
+        encoding="utf-8"
+    )
     assert "run-a" in first and "run-b" in second
     assert sorted(p.name for p in (published / "release").iterdir()) == ["en", "index.html"]
     assert [p.name for p in (published / "release" / "en").iterdir()] == ["index.html"]
@@ -305,7 +314,15 @@ def test_each_page_links_to_the_other(pages):
 
 def test_the_bokmal_page_uses_the_reports_terms(pages):
     text = pages["nb"][1].plain.lower()
-    for term in ("begjæring om fravikelse", "fravikelse", "utkastelse", "kemneren", "namsfogden", "sosialtjenesten", "tvangssalg"):
+    for term in (
+        "begjæring om fravikelse",
+        "fravikelse",
+        "utkastelse",
+        "kemneren",
+        "namsfogden",
+        "sosialtjenesten",
+        "tvangssalg",
+    ):
         assert term in text, term
     assert "Begjæringer om fravikelse og fravikelser i Bergen, 2006–2007" in pages["nb"][1].plain
     assert "Status Endelig" in pages["nb"][1].plain
@@ -330,7 +347,9 @@ def test_the_bokmal_page_has_no_english_headings_or_labels(pages):
 
 @pytest.mark.parametrize(("language", "page_path", "other"), [("nb", "index.html", "en/index.html"),
                                                               ("en", "en/index.html", "../index.html")])  # fmt: skip
-def test_each_page_renders_offline_in_a_browser_and_its_link_finds_the_other(pages, published, language, page_path, other):
+def test_each_page_renders_offline_in_a_browser_and_its_link_finds_the_other(
+    pages, published, language, page_path, other
+):
     path = published / "release" / page_path
     html = path.read_text(encoding="utf-8")
     assert outside_references(html) == [other]  # only the link to the other language's page

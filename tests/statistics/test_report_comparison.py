@@ -12,22 +12,31 @@ import pytest
 from tests.support.sql_models import REPORT_FIGURE_TYPES, load_seed, run_model
 
 # Tables 1 and 2 of the report: (petitions, evictions) per source and year.
-REPORT_COUNTS = {("collector", 2006): (110, 29), ("collector", 2007): (229, 27),
-                 ("bailiff", 2006): (445, 116), ("bailiff", 2007): (539, 141)}  # fmt: skip
+REPORT_COUNTS = {
+    ("collector", 2006): (110, 29),
+    ("collector", 2007): (229, 27),
+    ("bailiff", 2006): (445, 116),
+    ("bailiff", 2007): (539, 141),
+}
 
 
 def by_year(counts: dict[tuple[str, int], tuple[int, int]]) -> pl.DataFrame:
     rows = []
     for (source, year), (petitions, evictions) in sorted(counts.items()):
         previous = counts.get((source, year - 1))
-        rows.append({
-            "year": year, "source": source, "petitions": petitions, "evictions": evictions,
-            "petitions_change": petitions - previous[0] if previous else None,
-            "petitions_change_pct": 100 * (petitions - previous[0]) / previous[0] if previous else None,
-            "evictions_change": evictions - previous[1] if previous else None,
-            "evictions_change_pct": 100 * (evictions - previous[1]) / previous[1] if previous else None,
-            "eviction_share_pct": 100 * evictions / petitions,
-        })  # fmt: skip
+        rows.append(
+            {
+                "year": year,
+                "source": source,
+                "petitions": petitions,
+                "evictions": evictions,
+                "petitions_change": petitions - previous[0] if previous else None,
+                "petitions_change_pct": 100 * (petitions - previous[0]) / previous[0] if previous else None,
+                "evictions_change": evictions - previous[1] if previous else None,
+                "evictions_change_pct": 100 * (evictions - previous[1]) / previous[1] if previous else None,
+                "eviction_share_pct": 100 * evictions / petitions,
+            }
+        )
     return pl.DataFrame(rows)
 
 
@@ -36,15 +45,24 @@ def inputs(counts=REPORT_COUNTS, evicted=45, balance="-322317.41") -> dict[str, 
     return {
         "petitions_evictions_by_year": by_year(counts),
         "case_outcomes_summary": pl.DataFrame({"outcome": list(outcomes), "cases": list(outcomes.values())}),
-        "cases_by_household_type": pl.DataFrame({"household_type": ["without_children", "with_children"], "cases": [645, 318]}),
+        "cases_by_household_type": pl.DataFrame(
+            {"household_type": ["without_children", "with_children"], "cases": [645, 318]}
+        ),
         "cases_by_claim_band": pl.DataFrame({"claim_band": ["under 5000", "30000+"], "cases": [875, 88]}),
         "cases_by_district": pl.DataFrame(
-            {"district": ["Laksevåg", "Årstad"], "cases": [120, 230], "social_service_paid": [9, 50],
-             "social_service_paid_pct": [7.5, 100 * 50 / 230]}  # fmt: skip
+            {
+                "district": ["Laksevåg", "Årstad"],
+                "cases": [120, 230],
+                "social_service_paid": [9, 50],
+                "social_service_paid_pct": [7.5, 100 * 50 / 230],
+            }
         ),
         "project_accounts_summary": pl.DataFrame(
-            {"total_income_nok": [Decimal("509075.00")], "total_expenses_nok": [Decimal("831392.41")],
-             "balance_nok": [Decimal(balance)]}  # fmt: skip
+            {
+                "total_income_nok": [Decimal("509075.00")],
+                "total_expenses_nok": [Decimal("831392.41")],
+                "balance_nok": [Decimal(balance)],
+            }
         ),
     }
 
@@ -126,8 +144,13 @@ def test_smallest_count_lets_disclosure_control_hide_figures_on_small_counts(row
     frame = comparison(counts={**REPORT_COUNTS, ("collector", 2007): (229, 3)})
     protected = protect(frame, rule_for("report_comparison"), 4)
     hidden = protected.filter(pl.col("suppressed"))
-    assert set(hidden["measure"]) == {"evictions", "evictions_change", "evictions_change_pct",
-                                      "eviction_share_pct", "eviction_share_change_pct"}  # fmt: skip
+    assert set(hidden["measure"]) == {
+        "evictions",
+        "evictions_change",
+        "evictions_change_pct",
+        "eviction_share_pct",
+        "eviction_share_change_pct",
+    }
     assert hidden["warehouse_value"].null_count() == hidden.height
     assert hidden["explanation"].null_count() == hidden.height
     assert protected.filter(~pl.col("suppressed"))["warehouse_value"].null_count() == 0

@@ -19,9 +19,7 @@ from orchestration.lib.disclosure import DisclosureRule, protect
 ROW_KEYS = {"petitions_evictions_by_year": ("year", "source"), "cases_by_district": ("district",),
             "project_accounts_summary": ()}  # fmt: skip
 WHEN = dt.datetime(2008, 2, 1, 6, 0, tzinfo=dt.UTC)
-DISTRICT_RULE = DisclosureRule(
-    counts=("cases", "evictions"), derived={"eviction_share_pct": ("cases", "evictions")}
-)
+DISTRICT_RULE = DisclosureRule(counts=("cases", "evictions"), derived={"eviction_share_pct": ("cases", "evictions")})
 
 
 def by_year(collector_2007: int = 229) -> pa.Table:
@@ -136,14 +134,18 @@ def test_a_figure_that_becomes_suppressed_or_shown_is_a_revision(tmp_path):
     assert got[("Laksevåg", "evictions")] == ("10", "12")
     # Shown again later: recorded from null.
     found = publish(tmp_path, tables(evictions=[7, 12, 8]), "run-3")
-    assert ("Arna", "evictions") in {(json.loads(k)["district"], c) for k, c in found.select("row_key", "column").rows()}
+    assert ("Arna", "evictions") in {
+        (json.loads(k)["district"], c) for k, c in found.select("row_key", "column").rows()
+    }
 
 
 def test_new_rows_are_new_figures_and_withdrawn_rows_are_recorded():
     old = pl.DataFrame({"year": [2006, 2007], "petitions": [110, 229]}).to_arrow()
     new = pl.DataFrame({"year": [2007, 2008], "petitions": [229, 80]}).to_arrow()
     found = revisions.compare("t", old, new, ("year",), run_id="r", revised_at=WHEN)
-    assert found.select("row_key", "column", "old_value", "new_value").rows() == [('{"year": 2006}', "petitions", "110", None)]
+    assert found.select("row_key", "column", "old_value", "new_value").rows() == [
+        ('{"year": 2006}', "petitions", "110", None)
+    ]
 
 
 def test_a_table_can_name_the_columns_that_are_its_figures(dbt_manifest):

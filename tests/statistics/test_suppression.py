@@ -88,7 +88,10 @@ def test_a_single_small_district_takes_the_next_smallest_with_it(district_rule):
     assert verify(protected, district_rule, 4) == []
     # Without the secondary cell the table would be refused before anything is written.
     unsafe = protected.with_columns(
-        pl.when(pl.col("district") == "Laksevåg").then(9).otherwise(pl.col("social_service_paid")).alias("social_service_paid")
+        pl.when(pl.col("district") == "Laksevåg")
+        .then(9)
+        .otherwise(pl.col("social_service_paid"))
+        .alias("social_service_paid")
     )
     assert any("recomputed" in p for p in verify(unsafe, district_rule, 4))
 
@@ -170,6 +173,7 @@ def test_an_unsafe_table_is_refused_before_anything_is_written(monkeypatch):
 
 
 # -- the declarations in the dbt yml --------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def published(dbt_manifest) -> list[str]:

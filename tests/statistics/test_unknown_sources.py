@@ -40,7 +40,12 @@ def test_an_undelivered_source_publishes_no_row_and_the_page_says_not_yet_known(
     tables = as_arrow(statistics_tables())
     assert tables["project_accounts_summary"].num_rows == 1
     publish.publish_statistics(
-        tables, published, threshold=4, deliveries=DELIVERIES, run_id="run-1", revised_at=WHEN,
+        tables,
+        published,
+        threshold=4,
+        deliveries=DELIVERIES,
+        run_id="run-1",
+        revised_at=WHEN,
         undelivered={"project_accounts_summary": ["regnskap/ledger.csv"]},
     )
     path = published / "project_accounts_summary.parquet"
@@ -51,7 +56,7 @@ def test_an_undelivered_source_publishes_no_row_and_the_page_says_not_yet_known(
     release = write_release(published, run_id="run-1", generated_at=WHEN)
     for language, unknown in (("nb", "ennå ikke kjent"), ("en", "not yet known")):
         page = release.pages[language].read_text(encoding="utf-8")
-        block = page[page.index('id="table-project_accounts_summary"'):]
+        block = page[page.index('id="table-project_accounts_summary"') :]
         block = block[: block.index("</div>")]
         assert unknown in block and "regnskap/ledger.csv" in block, language
         assert "0.00" not in block and "0,00" not in block, language
@@ -60,8 +65,16 @@ def test_an_undelivered_source_publishes_no_row_and_the_page_says_not_yet_known(
 def test_the_delivered_source_is_published_again_once_it_arrives(tmp_path, dbt_manifest):
     published = tmp_path / "published"
     tables = as_arrow(statistics_tables())
-    publish.publish_statistics(tables, published, threshold=4, deliveries=DELIVERIES, run_id="run-1",
-                               revised_at=WHEN, undelivered={"project_accounts_summary": ["regnskap/ledger.csv"]})
-    publish.publish_statistics(tables, published, threshold=4, deliveries=DELIVERIES, run_id="run-2",
-                               revised_at=WHEN, undelivered={})
+    publish.publish_statistics(
+        tables,
+        published,
+        threshold=4,
+        deliveries=DELIVERIES,
+        run_id="run-1",
+        revised_at=WHEN,
+        undelivered={"project_accounts_summary": ["regnskap/ledger.csv"]},
+    )
+    publish.publish_statistics(
+        tables, published, threshold=4, deliveries=DELIVERIES, run_id="run-2", revised_at=WHEN, undelivered={}
+    )
     assert pq.read_table(published / "project_accounts_summary.parquet").num_rows == 1

@@ -32,7 +32,9 @@ def render(page: Path, *extra: str) -> str:
     """The page's DOM after Chromium rendered it offline (``--dump-dom``)."""
     done = subprocess.run(
         [chromium(), "--headless", "--no-sandbox", "--disable-gpu", *NO_NETWORK, *extra, "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout

@@ -76,12 +76,37 @@ def header(source: str, name: str) -> list[str]:
 def valid_row(source: str, name: str, n: int = 1, nid: str = NID) -> list[str]:
     """One valid row of each contract file, with the known person in it."""
     rows = {
-        ("boei", "tenancies.csv"): [str(n), f"BL-{n}", nid, NAME, "Årstad", "ORDINAER", "3", "1", "kr 5 250,00", "01.02.2004", ""],
+        ("boei", "tenancies.csv"): [
+            str(n),
+            f"BL-{n}",
+            nid,
+            NAME,
+            "Årstad",
+            "ORDINAER",
+            "3",
+            "1",
+            "kr 5 250,00",
+            "01.02.2004",
+            "",
+        ],
         ("boei", "rent_ledger.csv"): [f"B-{n}", "1", "05.01.2007", "HUSLEIE", "5 250,00"],
         ("kemner", "petitions.csv"): [f"K-{n}", "1", nid, "2007-01-10", "15000.00", "", "SENDT", "2007-01-10", ""],
         ("kemner", "notifications.csv"): [f"V-{n}", "1", nid, "2007-01-03", "2649.25", "Åsane", "RESTANSE"],
-        ("prosjekt", "cases.csv"): [f"P-{n}", "1", nid, "01.03.2006", "Laksevåg", "JA", "0", "TRYGD", "12 500,00",
-                                    "LOST_FOR_UTKASTELSE", "BETALT_SELV", "TELEFON|BREV", "01.06.2006"],
+        ("prosjekt", "cases.csv"): [
+            f"P-{n}",
+            "1",
+            nid,
+            "01.03.2006",
+            "Laksevåg",
+            "JA",
+            "0",
+            "TRYGD",
+            "12 500,00",
+            "LOST_FOR_UTKASTELSE",
+            "BETALT_SELV",
+            "TELEFON|BREV",
+            "01.06.2006",
+        ],
         ("regnskap", "ledger.csv"): [ACCOUNTS[(n - 1) % len(ACCOUNTS)], "Lønn prosjektleder", "kr 1 000,00"],
         ("namsfogd", "cases.xlsx"): [f"NF-{n}", "15.01.2007", "PRIVAT", LANDLORD, "", nid, "", "UNDER_BEHANDLING", ""],
     }
@@ -100,8 +125,14 @@ def encoding_of(source: str, name: str) -> tuple[str, str]:
     return FORMAT[(source, name)]
 
 
-def deliver(landing: Path, source: str, files: dict[str, bytes], rows: dict[str, int], date: str = DATE,
-            manifest: object | None = None) -> Path:
+def deliver(
+    landing: Path,
+    source: str,
+    files: dict[str, bytes],
+    rows: dict[str, int],
+    date: str = DATE,
+    manifest: object | None = None,
+) -> Path:
     """Write a delivery as a hostile sender would: the manifest's checksums and row counts
     are computed by the sender (so they match), unless ``manifest`` replaces it entirely."""
     folder = landing / source / date
@@ -142,8 +173,9 @@ class Outcome:
         return self.audit.filter(pl.col("status") == "loaded")
 
 
-def ingest_checked(source: str, landing: Path, warehouse: Path, seconds: int = 60,
-                   secrets: tuple[str, ...] = SECRETS, key: str = KEY) -> Outcome:
+def ingest_checked(
+    source: str, landing: Path, warehouse: Path, seconds: int = 60, secrets: tuple[str, ...] = SECRETS, key: str = KEY
+) -> Outcome:
     messages: list[str] = []
     with no_hang(seconds):
         # Anything but a returned DeliveryRefused is a crash: let it fail the test as raised.

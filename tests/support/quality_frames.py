@@ -61,7 +61,9 @@ def rent_ledger(rows: int = 4) -> pl.DataFrame:
         {
             "bilag_id": [f"BIL-{i:08d}" for i in range(rows)],
             "leieforhold_id": pl.Series([101 + i % 3 for i in range(rows)], dtype=pl.Int64),
-            "bokfort_dato": pl.Series([_d("2007-01-01") + dt.timedelta(days=i % 360) for i in range(rows)], dtype=pl.Date),
+            "bokfort_dato": pl.Series(
+                [_d("2007-01-01") + dt.timedelta(days=i % 360) for i in range(rows)], dtype=pl.Date
+            ),
             "posttype": posttype,
             "belop": pl.Series(belop, dtype=AMOUNT),
             **_lineage(rows),

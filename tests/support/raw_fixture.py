@@ -19,40 +19,97 @@ AMOUNT = pl.Decimal(12, 2)
 
 SCHEMAS: dict[tuple[str, str], dict[str, pl.DataType]] = {
     ("boei", "tenancies"): {
-        "leieforhold_id": pl.Int64, "bolig_id": pl.String, "bydel": pl.String, "boligtype": pl.String,
-        "antall_personer": pl.Int64, "antall_barn": pl.Int64, "husleie": AMOUNT, "fra_dato": pl.Date,
-        "til_dato": pl.Date, "person_key": pl.String, "sex": pl.String, "age_band": pl.String,
-        "delivery_date": pl.Date, "row_number": pl.Int64,
+        "leieforhold_id": pl.Int64,
+        "bolig_id": pl.String,
+        "bydel": pl.String,
+        "boligtype": pl.String,
+        "antall_personer": pl.Int64,
+        "antall_barn": pl.Int64,
+        "husleie": AMOUNT,
+        "fra_dato": pl.Date,
+        "til_dato": pl.Date,
+        "person_key": pl.String,
+        "sex": pl.String,
+        "age_band": pl.String,
+        "delivery_date": pl.Date,
+        "row_number": pl.Int64,
     },
     ("boei", "rent_ledger"): {
-        "bilag_id": pl.String, "leieforhold_id": pl.Int64, "bokfort_dato": pl.Date, "posttype": pl.String,
-        "belop": AMOUNT, "delivery_date": pl.Date, "row_number": pl.Int64,
+        "bilag_id": pl.String,
+        "leieforhold_id": pl.Int64,
+        "bokfort_dato": pl.Date,
+        "posttype": pl.String,
+        "belop": AMOUNT,
+        "delivery_date": pl.Date,
+        "row_number": pl.Int64,
     },
     ("kemner", "petitions"): {
-        "begjaering_id": pl.String, "leieforhold_id": pl.Int64, "innsendt_dato": pl.Date, "krav_belop": AMOUNT,
-        "namsfogd_saksnr": pl.String, "status": pl.String, "status_dato": pl.Date, "nemnd_godkjent_dato": pl.Date,
-        "person_key": pl.String, "sex": pl.String, "age_band": pl.String, "delivery_date": pl.Date,
+        "begjaering_id": pl.String,
+        "leieforhold_id": pl.Int64,
+        "innsendt_dato": pl.Date,
+        "krav_belop": AMOUNT,
+        "namsfogd_saksnr": pl.String,
+        "status": pl.String,
+        "status_dato": pl.Date,
+        "nemnd_godkjent_dato": pl.Date,
+        "person_key": pl.String,
+        "sex": pl.String,
+        "age_band": pl.String,
+        "delivery_date": pl.Date,
         "row_number": pl.Int64,
     },
     ("kemner", "notifications"): {
-        "varsel_id": pl.String, "leieforhold_id": pl.Int64, "varsel_dato": pl.Date, "restanse_belop": AMOUNT,
-        "bydel": pl.String, "varseltype": pl.String, "person_key": pl.String, "sex": pl.String,
-        "age_band": pl.String, "delivery_date": pl.Date, "row_number": pl.Int64,
+        "varsel_id": pl.String,
+        "leieforhold_id": pl.Int64,
+        "varsel_dato": pl.Date,
+        "restanse_belop": AMOUNT,
+        "bydel": pl.String,
+        "varseltype": pl.String,
+        "person_key": pl.String,
+        "sex": pl.String,
+        "age_band": pl.String,
+        "delivery_date": pl.Date,
+        "row_number": pl.Int64,
     },
     ("namsfogd", "cases"): {
-        "Saksnr": pl.String, "Mottatt": pl.Date, "Saksokertype": pl.String, "Saksokers_ref": pl.String,
-        "Berammet": pl.Date, "Utfall": pl.String, "Utfall_dato": pl.Date, "person_key": pl.String,
-        "sex": pl.String, "age_band": pl.String, "delivery_date": pl.Date, "row_number": pl.Int64,
+        "Saksnr": pl.String,
+        "Mottatt": pl.Date,
+        "Saksokertype": pl.String,
+        "Saksokers_ref": pl.String,
+        "Berammet": pl.Date,
+        "Utfall": pl.String,
+        "Utfall_dato": pl.Date,
+        "person_key": pl.String,
+        "sex": pl.String,
+        "age_band": pl.String,
+        "delivery_date": pl.Date,
+        "row_number": pl.Int64,
     },
     ("prosjekt", "cases"): {
-        "sak_id": pl.String, "leieforhold_id": pl.Int64, "opprettet": pl.Date, "sosialtjeneste": pl.String,
-        "kjent_sosialtjenesten": pl.String, "barn_i_husstand": pl.Int64, "inntektskilde": pl.String,
-        "krav_belop": AMOUNT, "utfall": pl.String, "losning": pl.String, "tiltak": pl.List(pl.String),
-        "avsluttet": pl.Date, "person_key": pl.String, "sex": pl.String, "age_band": pl.String,
-        "delivery_date": pl.Date, "row_number": pl.Int64,
+        "sak_id": pl.String,
+        "leieforhold_id": pl.Int64,
+        "opprettet": pl.Date,
+        "sosialtjeneste": pl.String,
+        "kjent_sosialtjenesten": pl.String,
+        "barn_i_husstand": pl.Int64,
+        "inntektskilde": pl.String,
+        "krav_belop": AMOUNT,
+        "utfall": pl.String,
+        "losning": pl.String,
+        "tiltak": pl.List(pl.String),
+        "avsluttet": pl.Date,
+        "person_key": pl.String,
+        "sex": pl.String,
+        "age_band": pl.String,
+        "delivery_date": pl.Date,
+        "row_number": pl.Int64,
     },
     ("regnskap", "ledger"): {
-        "art": pl.String, "tekst": pl.String, "belop": AMOUNT, "delivery_date": pl.Date, "row_number": pl.Int64,
+        "art": pl.String,
+        "tekst": pl.String,
+        "belop": AMOUNT,
+        "delivery_date": pl.Date,
+        "row_number": pl.Int64,
     },
 }
 
@@ -73,8 +130,20 @@ def nok(value: str) -> Decimal:
 # Latest snapshot (2007-12-31): 1001-1006 -> 6 households.
 #   priority: 1002 service, 1003 social-security, 1004 children, 1005 head 67+ -> true;
 #             1001 ordinary, 1006 care dwelling head 60-66 -> false.
-TENANCY_COLUMNS = ("leieforhold_id", "bolig_id", "bydel", "boligtype", "antall_personer", "antall_barn",
-                   "husleie", "fra_dato", "til_dato", "person_key", "sex", "age_band")
+TENANCY_COLUMNS = (
+    "leieforhold_id",
+    "bolig_id",
+    "bydel",
+    "boligtype",
+    "antall_personer",
+    "antall_barn",
+    "husleie",
+    "fra_dato",
+    "til_dato",
+    "person_key",
+    "sex",
+    "age_band",
+)
 _T = {
     1001: ("B-1001", "Årstad", "ORDINAER", 2, 0, nok("5000.00"), D(2004, 1, 1), None, A, "F", "40-49"),
     1002: ("B-1002", "Laksevåg", "SERVICEBOLIG", 1, 0, nok("4000.00"), D(2005, 1, 1), None, B, "M", "50-59"),
@@ -92,9 +161,7 @@ def _with_rent(row: tuple, rent: Decimal) -> tuple:
 
 TENANCIES = {
     # 1001 paid 4800 in the first snapshot: a second version of the tenancy in the history.
-    D(2007, 6, 30): [
-        _with_rent((k, *v), nok("4800.00")) if k == 1001 else (k, *v) for k, v in _T.items() if k != 1006
-    ],
+    D(2007, 6, 30): [_with_rent((k, *v), nok("4800.00")) if k == 1001 else (k, *v) for k, v in _T.items() if k != 1006],
     D(2007, 12, 31): [(k, *v) for k, v in _T.items() if k != 1007],
 }
 
@@ -122,8 +189,19 @@ LEDGER = {
 #   collector still says SENDT while the bailiff executed (status_disagreement);
 #   K-6 filed 2008-03-15 without board approval (AVVIST); K-7 filed 2008-03-20 with approval (SENDT).
 #   Person A was petitioned twice in 2006 (K-1, K-2): serial_petitions.
-PETITION_COLUMNS = ("begjaering_id", "leieforhold_id", "innsendt_dato", "krav_belop", "namsfogd_saksnr", "status",
-                    "status_dato", "nemnd_godkjent_dato", "person_key", "sex", "age_band")
+PETITION_COLUMNS = (
+    "begjaering_id",
+    "leieforhold_id",
+    "innsendt_dato",
+    "krav_belop",
+    "namsfogd_saksnr",
+    "status",
+    "status_dato",
+    "nemnd_godkjent_dato",
+    "person_key",
+    "sex",
+    "age_band",
+)
 _P = {
     "K-1": (1001, D(2006, 3, 1), nok("4999.99"), None, "FULLFORT", D(2006, 5, 10), None, A, "F", "40-49"),
     "K-2": (1001, D(2006, 4, 1), nok("5000.00"), "N-2", "TRUKKET", D(2006, 6, 1), None, A, "F", "40-49"),
@@ -143,8 +221,17 @@ PETITIONS = {
 }
 
 # --- kemner/notifications: one snapshot. -----------------------------------------------------------
-NOTIFICATION_COLUMNS = ("varsel_id", "leieforhold_id", "varsel_dato", "restanse_belop", "bydel", "varseltype",
-                        "person_key", "sex", "age_band")
+NOTIFICATION_COLUMNS = (
+    "varsel_id",
+    "leieforhold_id",
+    "varsel_dato",
+    "restanse_belop",
+    "bydel",
+    "varseltype",
+    "person_key",
+    "sex",
+    "age_band",
+)
 NOTIFICATIONS = {
     D(2007, 12, 31): [
         ("V-1", 1001, D(2007, 11, 1), nok("3000.00"), "Årstad", "RESTANSE", A, "F", "40-49"),
@@ -157,8 +244,18 @@ NOTIFICATIONS = {
 #   lapsed; N-5 KOMMUNE ref K-5, pending in the first delivery, executed 2007-07-01 in the second;
 #   N-8 KOMMUNE with an unknown ref: bailiff_only (postponed); N-9 PRIVAT executed 2007-11-01;
 #   N-10 BORETTSLAG rejected; N-11 PRIVAT pending.
-BAILIFF_COLUMNS = ("Saksnr", "Mottatt", "Saksokertype", "Saksokers_ref", "Berammet", "Utfall", "Utfall_dato",
-                   "person_key", "sex", "age_band")
+BAILIFF_COLUMNS = (
+    "Saksnr",
+    "Mottatt",
+    "Saksokertype",
+    "Saksokers_ref",
+    "Berammet",
+    "Utfall",
+    "Utfall_dato",
+    "person_key",
+    "sex",
+    "age_band",
+)
 _N = {
     "N-1": (D(2006, 3, 5), "KOMMUNE", "K-1", D(2006, 5, 10), "GJENNOMFORT", D(2006, 5, 10), A, "F", "40-49"),
     "N-2": (D(2006, 4, 3), "KOMMUNE", None, None, "BORTFALT", D(2006, 6, 1), A, "F", "40-49"),
@@ -179,19 +276,93 @@ BAILIFF_CASES = {
 
 # --- prosjekt/cases: one snapshot, 4 cases. ----------------------------------------------------------
 #   S-3's tenancy 9999 is in no register delivery (finding); S-2's 1007 is only in the first one (fine).
-PROJECT_COLUMNS = ("sak_id", "leieforhold_id", "opprettet", "sosialtjeneste", "kjent_sosialtjenesten",
-                   "barn_i_husstand", "inntektskilde", "krav_belop", "utfall", "losning", "tiltak", "avsluttet",
-                   "person_key", "sex", "age_band")
+PROJECT_COLUMNS = (
+    "sak_id",
+    "leieforhold_id",
+    "opprettet",
+    "sosialtjeneste",
+    "kjent_sosialtjenesten",
+    "barn_i_husstand",
+    "inntektskilde",
+    "krav_belop",
+    "utfall",
+    "losning",
+    "tiltak",
+    "avsluttet",
+    "person_key",
+    "sex",
+    "age_band",
+)
 PROJECT_CASES = {
     D(2007, 12, 31): [
-        ("S-1", 1001, D(2007, 2, 1), "Årstad", "JA", 0, "SOSIALHJELP", nok("4999.99"), "LOST_FOR_UTKASTELSE",
-         "SOSIALTJENESTEN_BETALT", ["TELEFON", "BREV"], D(2007, 5, 1), A, "F", "40-49"),
-        ("S-2", 1007, D(2007, 3, 1), "Fana", "NEI", 1, "ARBEID", nok("5000.00"), "UTKASTET", None, None,
-         D(2007, 9, 1), H, "F", "under 30"),
-        ("S-3", 9999, D(2007, 4, 1), "Fana", "FELLES", 2, "TRYGD", nok("30000.00"), "FORTSATT_I_ARBEID",
-         None, ["HJEMMEBESOK"], None, J, "M", "50-59"),
-        ("S-4", 1002, D(2007, 5, 1), "Laksevåg", "JA", 0, "TRYGD", nok("10000.00"), "UTKASTET", "INGEN",
-         ["KOORDINERING", "TELEFON", "BOSTOTTE_SOKNAD"], D(2007, 9, 1), B, "M", "50-59"),
+        (
+            "S-1",
+            1001,
+            D(2007, 2, 1),
+            "Årstad",
+            "JA",
+            0,
+            "SOSIALHJELP",
+            nok("4999.99"),
+            "LOST_FOR_UTKASTELSE",
+            "SOSIALTJENESTEN_BETALT",
+            ["TELEFON", "BREV"],
+            D(2007, 5, 1),
+            A,
+            "F",
+            "40-49",
+        ),
+        (
+            "S-2",
+            1007,
+            D(2007, 3, 1),
+            "Fana",
+            "NEI",
+            1,
+            "ARBEID",
+            nok("5000.00"),
+            "UTKASTET",
+            None,
+            None,
+            D(2007, 9, 1),
+            H,
+            "F",
+            "under 30",
+        ),
+        (
+            "S-3",
+            9999,
+            D(2007, 4, 1),
+            "Fana",
+            "FELLES",
+            2,
+            "TRYGD",
+            nok("30000.00"),
+            "FORTSATT_I_ARBEID",
+            None,
+            ["HJEMMEBESOK"],
+            None,
+            J,
+            "M",
+            "50-59",
+        ),
+        (
+            "S-4",
+            1002,
+            D(2007, 5, 1),
+            "Laksevåg",
+            "JA",
+            0,
+            "TRYGD",
+            nok("10000.00"),
+            "UTKASTET",
+            "INGEN",
+            ["KOORDINERING", "TELEFON", "BOSTOTTE_SOKNAD"],
+            D(2007, 9, 1),
+            B,
+            "M",
+            "50-59",
+        ),
     ],
 }
 

@@ -244,8 +244,21 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-AGE_BANDS = (("under 30", 0, 29), ("30-39", 30, 39), ("40-49", 40, 49), ("50-59", 50, 59), ("60-66", 60, 66), ("67+", 67, 200))
-CLAIM_BANDS = (("under 5000", 0, 5000), ("5000-9999", 5000, 10000), ("10000-19999", 10000, 20000), ("20000-29999", 20000, 30000), ("30000+", 30000, 10**12))
+AGE_BANDS = (
+    ("under 30", 0, 29),
+    ("30-39", 30, 39),
+    ("40-49", 40, 49),
+    ("50-59", 50, 59),
+    ("60-66", 60, 66),
+    ("67+", 67, 200),
+)
+CLAIM_BANDS = (
+    ("under 5000", 0, 5000),
+    ("5000-9999", 5000, 10000),
+    ("10000-19999", 10000, 20000),
+    ("20000-29999", 20000, 30000),
+    ("30000+", 30000, 10**12),
+)
 
 
 def age_band(age: int) -> str:
@@ -325,8 +338,14 @@ def forced_sale_figures(landing: Path) -> dict:
         for row in csv_rows(delivery, "notifications.csv")[1]:
             if row["varseltype"] == "TVANGSSALG":
                 notices.setdefault(row["fodselsnummer"], []).append(date_iso(row["varsel_dato"]))
-    figures: dict = {"petitions": {}, "forced_sales": {}, "lapsed_or_withdrawn": {}, "notified_before": {},
-                     "notice_days": {}, "matches": {"reference": 0, "person_and_date": 0, "bailiff_only": 0}}
+    figures: dict = {
+        "petitions": {},
+        "forced_sales": {},
+        "lapsed_or_withdrawn": {},
+        "notified_before": {},
+        "notice_days": {},
+        "matches": {"reference": 0, "person_and_date": 0, "bailiff_only": 0},
+    }
 
     def count(table: str, key: tuple) -> None:
         figures[table][key] = figures[table].get(key, 0) + 1
@@ -347,7 +366,9 @@ def forced_sale_figures(landing: Path) -> dict:
         candidates = sorted(
             (abs((date_dmy(a["begjaert_dato"]) - received).days), sak_id)
             for sak_id, a in arrears.items()
-            if a["fodselsnummer"] == c["Fodselsnummer"] and a["begjaert_dato"] and sak_id not in matched.values()
+            if a["fodselsnummer"] == c["Fodselsnummer"]
+            and a["begjaert_dato"]
+            and sak_id not in matched.values()
             and abs((date_dmy(a["begjaert_dato"]) - received).days) <= MATCH_WINDOW_DAYS
         )
         if candidates:
@@ -356,7 +377,9 @@ def forced_sale_figures(landing: Path) -> dict:
         else:
             figures["matches"]["bailiff_only"] += 1
     figures["matches"]["cooperative_only"] = sum(
-        1 for sak_id, a in arrears.items() if a["trinn"] in ("BEGJAERT", "TVANGSSOLGT") and sak_id not in matched.values()
+        1
+        for sak_id, a in arrears.items()
+        if a["trinn"] in ("BEGJAERT", "TVANGSSOLGT") and sak_id not in matched.values()
     )
     for c in cases:
         kind = PETITIONER_TYPES[c["Saksokertype"]]

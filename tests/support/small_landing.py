@@ -19,7 +19,13 @@ from orchestration.settings import BUNDLED_SAMPLE_DIR
 from tests.support.landing import FORMAT, csv_bytes, write_delivery, xlsx_bytes
 from tests.support.national_ids import synthetic_national_id
 
-LATEST = {"boei": "2007-12-31", "kemner": "2007-12-31", "namsfogd": "2007-12-31", "prosjekt": "2007-12-31", "regnskap": "2008-01-31"}
+LATEST = {
+    "boei": "2007-12-31",
+    "kemner": "2007-12-31",
+    "namsfogd": "2007-12-31",
+    "prosjekt": "2007-12-31",
+    "regnskap": "2008-01-31",
+}
 
 
 @dataclass(frozen=True)
@@ -68,57 +74,171 @@ def sliced_files(rows_per_file: int = 40) -> dict[str, dict[str, tuple[list[str]
     accounts = read_sample("regnskap", "ledger.csv")
 
     def tenancy(p: Person, **changes: str) -> list[str]:
-        row = dict(zip(tenancies.columns, [str(p.tenancy_id), f"BL{p.tenancy_id}", p.national_id, p.name, "Årstad",
-                                           "ORDINAER", "2", "1", "6 100,00", "01.03.2001", ""]))
+        row = dict(
+            zip(
+                tenancies.columns,
+                [
+                    str(p.tenancy_id),
+                    f"BL{p.tenancy_id}",
+                    p.national_id,
+                    p.name,
+                    "Årstad",
+                    "ORDINAER",
+                    "2",
+                    "1",
+                    "6 100,00",
+                    "01.03.2001",
+                    "",
+                ],
+            )
+        )
         row.update(changes)
         return list(row.values())
 
     files = {
         "boei": {
-            "tenancies.csv": (tenancies.columns, _rows(tenancies) + [
-                tenancy(ZYXWA), tenancy(QWOPR, navn=QWOPR.name, bydel="Fana"),
-                tenancy(XQUAR, husleie="sju tusen"),  # quarantined: unparseable amount
-                tenancy(Person(BROKEN_ID, BROKEN_NAME, 990004)),  # quarantined: invalid national id
-            ]),
-            "rent_ledger.csv": (ledger.columns, _rows(ledger) + [
-                ["B99000001", str(ZYXWA.tenancy_id), "05.10.2007", "HUSLEIE", "6 100,00"],
-                ["B99000002", str(ZYXWA.tenancy_id), "05.11.2007", "HUSLEIE", "6 100,00"],
-            ]),
+            "tenancies.csv": (
+                tenancies.columns,
+                _rows(tenancies)
+                + [
+                    tenancy(ZYXWA),
+                    tenancy(QWOPR, navn=QWOPR.name, bydel="Fana"),
+                    tenancy(XQUAR, husleie="sju tusen"),  # quarantined: unparseable amount
+                    tenancy(Person(BROKEN_ID, BROKEN_NAME, 990004)),  # quarantined: invalid national id
+                ],
+            ),
+            "rent_ledger.csv": (
+                ledger.columns,
+                _rows(ledger)
+                + [
+                    ["B99000001", str(ZYXWA.tenancy_id), "05.10.2007", "HUSLEIE", "6 100,00"],
+                    ["B99000002", str(ZYXWA.tenancy_id), "05.11.2007", "HUSLEIE", "6 100,00"],
+                ],
+            ),
         },
         "kemner": {
-            "petitions.csv": (petitions.columns, _rows(petitions) + [
-                ["BEG-2007-99001", str(ZYXWA.tenancy_id), ZYXWA.national_id, "2007-11-20", "12200.00", "", "SENDT", "2007-11-20", ""],
-                ["BEG-2007-99002", str(XQUAR.tenancy_id), XQUAR.national_id, "2007-11-21", "-5.00", "", "SENDT", "2007-11-21", ""],
-            ]),
-            "notifications.csv": (notifications.columns, _rows(notifications) + [
-                ["VAR-2007-99001", str(ZYXWA.tenancy_id), ZYXWA.national_id, "2007-11-01", "12200.00", "Årstad", "RESTANSE"],
-                ["VAR-2007-99002", str(QWOPR.tenancy_id), QWOPR.national_id, "2007-11-02", "4100.00", "Fana", "RESTANSE"],
-                ["VAR-2007-99003", "", BROKEN_ID, "2007-11-03", "4100.00", "Fana", "TVANGSSALG"],
-            ]),
+            "petitions.csv": (
+                petitions.columns,
+                _rows(petitions)
+                + [
+                    [
+                        "BEG-2007-99001",
+                        str(ZYXWA.tenancy_id),
+                        ZYXWA.national_id,
+                        "2007-11-20",
+                        "12200.00",
+                        "",
+                        "SENDT",
+                        "2007-11-20",
+                        "",
+                    ],
+                    [
+                        "BEG-2007-99002",
+                        str(XQUAR.tenancy_id),
+                        XQUAR.national_id,
+                        "2007-11-21",
+                        "-5.00",
+                        "",
+                        "SENDT",
+                        "2007-11-21",
+                        "",
+                    ],
+                ],
+            ),
+            "notifications.csv": (
+                notifications.columns,
+                _rows(notifications)
+                + [
+                    [
+                        "VAR-2007-99001",
+                        str(ZYXWA.tenancy_id),
+                        ZYXWA.national_id,
+                        "2007-11-01",
+                        "12200.00",
+                        "Årstad",
+                        "RESTANSE",
+                    ],
+                    [
+                        "VAR-2007-99002",
+                        str(QWOPR.tenancy_id),
+                        QWOPR.national_id,
+                        "2007-11-02",
+                        "4100.00",
+                        "Fana",
+                        "RESTANSE",
+                    ],
+                    ["VAR-2007-99003", "", BROKEN_ID, "2007-11-03", "4100.00", "Fana", "TVANGSSALG"],
+                ],
+            ),
         },
         "namsfogd": {
-            "cases.xlsx": (bailiff.columns, _rows(bailiff) + [
-                ["07-099001TVA-BERG", "27.11.2007", "PRIVAT", PRIVATE_LANDLORD, "", QWOPR.national_id, "", "UNDER_BEHANDLING", ""],
-                ["07-099002TVA-BERG", "28.11.2007", "PRIVAT", PRIVATE_LANDLORD, "", BROKEN_ID, "", "UNDER_BEHANDLING", ""],
-            ]),
+            "cases.xlsx": (
+                bailiff.columns,
+                _rows(bailiff)
+                + [
+                    [
+                        "07-099001TVA-BERG",
+                        "27.11.2007",
+                        "PRIVAT",
+                        PRIVATE_LANDLORD,
+                        "",
+                        QWOPR.national_id,
+                        "",
+                        "UNDER_BEHANDLING",
+                        "",
+                    ],
+                    [
+                        "07-099002TVA-BERG",
+                        "28.11.2007",
+                        "PRIVAT",
+                        PRIVATE_LANDLORD,
+                        "",
+                        BROKEN_ID,
+                        "",
+                        "UNDER_BEHANDLING",
+                        "",
+                    ],
+                ],
+            ),
         },
         "prosjekt": {
-            "cases.csv": (cases.columns, _rows(cases) + [
-                ["2007-99001", str(ZYXWA.tenancy_id), ZYXWA.national_id, "22.11.2007", "Årstad", "JA", "1", "ARBEID",
-                 "12 200,00", "FORTSATT_I_ARBEID", "", "TELEFON", ""],
-            ]),
+            "cases.csv": (
+                cases.columns,
+                _rows(cases)
+                + [
+                    [
+                        "2007-99001",
+                        str(ZYXWA.tenancy_id),
+                        ZYXWA.national_id,
+                        "22.11.2007",
+                        "Årstad",
+                        "JA",
+                        "1",
+                        "ARBEID",
+                        "12 200,00",
+                        "FORTSATT_I_ARBEID",
+                        "",
+                        "TELEFON",
+                        "",
+                    ],
+                ],
+            ),
         },
         "regnskap": {"ledger.csv": (accounts.columns, _rows(accounts))},
     }
     return files
 
 
-def write_files(landing: Path, source: str, delivery_date: str, files: dict[str, tuple[list[str], list[list[str]]]]) -> Path:
+def write_files(
+    landing: Path, source: str, delivery_date: str, files: dict[str, tuple[list[str], list[list[str]]]]
+) -> Path:
     folder = landing / source / delivery_date
     folder.mkdir(parents=True, exist_ok=True)
     data, counts = {}, {}
     for name, (header, rows) in files.items():
-        data[name] = xlsx_bytes(folder, header, rows) if name.endswith(".xlsx") else csv_bytes(source, name, header, rows)
+        data[name] = (
+            xlsx_bytes(folder, header, rows) if name.endswith(".xlsx") else csv_bytes(source, name, header, rows)
+        )
         counts[name] = len(rows)
     return write_delivery(landing, source, delivery_date, data, counts)
 
@@ -142,4 +262,3 @@ def _bump(amount: str) -> str:
     negative = digits.startswith("(")
     value = float(digits.strip("()").replace(",", ".")) + 100
     return f"{'-' if negative else ''}{value:.2f}".replace(".", ",")
-

@@ -8,7 +8,6 @@ loaded as dbt loads it (``load_seed``).
 
 from __future__ import annotations
 
-
 import duckdb
 import polars as pl
 
@@ -35,11 +34,13 @@ def model_sql(name: str) -> str:
 def load_seed(connection: duckdb.DuckDBPyConnection, name: str, types: dict[str, str]) -> None:
     path = DBT_PROJECT_DIR / "seeds" / f"{name}.csv"
     connection.execute(
-        f"create table \"{name}\" as select * from read_csv(?, header = true, columns = {types!r})", [str(path)]
+        f'create table "{name}" as select * from read_csv(?, header = true, columns = {types!r})', [str(path)]
     )
 
 
-def run_model(name: str, inputs: dict[str, pl.DataFrame], connection: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+def run_model(
+    name: str, inputs: dict[str, pl.DataFrame], connection: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
     connection = connection or duckdb.connect()
     for table, frame in inputs.items():
         connection.register(f"__{table}", frame)

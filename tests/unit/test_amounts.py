@@ -100,5 +100,5 @@ def test_dates_round_trip_in_both_styles(day):
 
 @pytest.mark.parametrize("text", ["31.02.2007", "1.1.2007", "2007-12-31", "31/12/2007", "31.12.07"])
 def test_invalid_dates_are_refused(text):
-    with pytest.raises(ValueError, match="^unparseable"):
+    with pytest.raises(ValueError, match=r"^unparseable"):
         parse_date(text, "dmy")

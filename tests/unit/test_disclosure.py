@@ -65,17 +65,23 @@ def test_change_from_a_suppressed_previous_year_is_hidden():
         partition_by=("source",),
         margins=(),
     )
-    frame = pl.DataFrame({"source": ["a", "a"], "year": [2006, 2007], "petitions": [3, 20], "petitions_change": [None, 17]})
+    frame = pl.DataFrame(
+        {"source": ["a", "a"], "year": [2006, 2007], "petitions": [3, 20], "petitions_change": [None, 17]}
+    )
     protected = protect(frame, rule, 4)
     assert protected["petitions"].to_list() == [None, 20]
     assert protected["petitions_change"].to_list() == [None, None]
 
 
 def test_verify_catches_a_recomputable_cell():
-    unsafe = districts([10, 9, 0, 3, 2]).with_columns(
-        pl.when(pl.col("district") == "Arna").then(None).otherwise(pl.col("evictions")).alias("evictions"),
-        pl.col("district").eq("Arna").alias("suppressed"),
-    ).with_columns(pl.when(pl.col("district") == "Åsane").then(50).otherwise(pl.col("evictions")).alias("evictions"))
+    unsafe = (
+        districts([10, 9, 0, 3, 2])
+        .with_columns(
+            pl.when(pl.col("district") == "Arna").then(None).otherwise(pl.col("evictions")).alias("evictions"),
+            pl.col("district").eq("Arna").alias("suppressed"),
+        )
+        .with_columns(pl.when(pl.col("district") == "Åsane").then(50).otherwise(pl.col("evictions")).alias("evictions"))
+    )
     assert any("recomputed" in p for p in verify(unsafe, DISTRICTS, 4))
 
 

@@ -10,11 +10,13 @@ from tests.support.landing import write_delivery
 
 
 def _settings(tmp_path):
-    return load_settings({
-        "EVICTIONS_LANDING_DIR": str(tmp_path / "landing"),
-        "EVICTIONS_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
-        "EVICTIONS_PSEUDONYM_KEY": "a-key",
-    })
+    return load_settings(
+        {
+            "EVICTIONS_LANDING_DIR": str(tmp_path / "landing"),
+            "EVICTIONS_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+            "EVICTIONS_PSEUDONYM_KEY": "a-key",
+        }
+    )
 
 
 def _published(settings):
@@ -25,7 +27,9 @@ def _published(settings):
 
 def test_unchanged_after_a_recorded_refresh_and_changed_by_each_input(tmp_path, monkeypatch):
     settings = _settings(tmp_path)
-    write_delivery(settings.landing_dir, "regnskap", "2008-01-31", {"ledger.csv": b"art;tekst;belop\r\n"}, {"ledger.csv": 0})
+    write_delivery(
+        settings.landing_dir, "regnskap", "2008-01-31", {"ledger.csv": b"art;tekst;belop\r\n"}, {"ledger.csv": 0}
+    )
     code = tmp_path / "code"
     (code / "models").mkdir(parents=True)
     (code / "models" / "m.sql").write_text("select 1")
@@ -45,7 +49,9 @@ def test_unchanged_after_a_recorded_refresh_and_changed_by_each_input(tmp_path, 
     assert fingerprint.refresh_fingerprint(settings) == before
     assert fingerprint.refresh_fingerprint(replace(settings, suppression_threshold=5)) != before
     assert fingerprint.refresh_fingerprint(replace(settings, pseudonym_key="another")) != before
-    write_delivery(settings.landing_dir, "regnskap", "2009-01-31", {"ledger.csv": b"art;tekst;belop\r\n"}, {"ledger.csv": 0})
+    write_delivery(
+        settings.landing_dir, "regnskap", "2009-01-31", {"ledger.csv": b"art;tekst;belop\r\n"}, {"ledger.csv": 0}
+    )
     assert fingerprint.refresh_fingerprint(settings) != before, "a new delivery is new"
     fingerprint.forget_last_refresh(settings)
     assert fingerprint.unchanged_since_last_refresh(settings, before) is None

@@ -29,8 +29,9 @@ def test_later_deliveries_only_are_incremental_and_named():
     assert not decision.full_refresh
     assert str(decision) == "incremental: 1 new delivery (boei 2008-01-31)"
 
-    two = _basis(boei={"2007-06-30": "a", "2007-12-31": "b", "2008-01-31": "d"},
-                 kemner={"2007-12-31": "c", "2008-01-31": "e"})
+    two = _basis(
+        boei={"2007-06-30": "a", "2007-12-31": "b", "2008-01-31": "d"}, kemner={"2007-12-31": "c", "2008-01-31": "e"}
+    )
     assert str(incremental.decide(BUILT, two)) == "incremental: 2 new deliveries (boei 2008-01-31, kemner 2008-01-31)"
 
 
@@ -46,12 +47,23 @@ def test_nothing_new_is_incremental_with_nothing_to_merge():
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"deliveries": {"boei": {"2007-06-30": "a2", "2007-12-31": "b"}, "kemner": {"2007-12-31": "c"}}},
-         "boei 2007-06-30 was reloaded"),
-        ({"deliveries": {"boei": {"2007-12-31": "b"}, "kemner": {"2007-12-31": "c"}}},
-         "boei 2007-06-30 was built and is no longer in the raw layer"),
-        ({"deliveries": {"boei": {"2007-06-30": "a", "2007-09-30": "x", "2007-12-31": "b"}, "kemner": {"2007-12-31": "c"}}},
-         "boei 2007-09-30 is older than the latest built delivery 2007-12-31"),
+        (
+            {"deliveries": {"boei": {"2007-06-30": "a2", "2007-12-31": "b"}, "kemner": {"2007-12-31": "c"}}},
+            "boei 2007-06-30 was reloaded",
+        ),
+        (
+            {"deliveries": {"boei": {"2007-12-31": "b"}, "kemner": {"2007-12-31": "c"}}},
+            "boei 2007-06-30 was built and is no longer in the raw layer",
+        ),
+        (
+            {
+                "deliveries": {
+                    "boei": {"2007-06-30": "a", "2007-09-30": "x", "2007-12-31": "b"},
+                    "kemner": {"2007-12-31": "c"},
+                }
+            },
+            "boei 2007-09-30 is older than the latest built delivery 2007-12-31",
+        ),
         ({"pseudonym_key": "k2"}, "the pseudonym key changed"),
         ({"dbt_code": "c2"}, "the dbt project (models, macros, seeds or dbt's version) changed"),
         ({"settings": "s2"}, "a setting changed"),
@@ -68,11 +80,13 @@ def test_no_record_rebuilds_in_full():
 
 
 def _settings(tmp_path, key="a-key"):
-    return load_settings({
-        "EVICTIONS_LANDING_DIR": str(tmp_path / "landing"),
-        "EVICTIONS_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
-        "EVICTIONS_PSEUDONYM_KEY": key,
-    })
+    return load_settings(
+        {
+            "EVICTIONS_LANDING_DIR": str(tmp_path / "landing"),
+            "EVICTIONS_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+            "EVICTIONS_PSEUDONYM_KEY": key,
+        }
+    )
 
 
 def _raw_file(settings, source, stem, date, content=b"parquet"):
@@ -98,11 +112,17 @@ def test_basis_from_the_raw_layer_sees_a_rewritten_file_and_never_holds_the_key(
 
     _raw_file(settings, "boei", "tenancies", "2007-12-31")
     _raw_file(settings, "boei", "rent_ledger", "2007-12-31")
-    assert str(incremental.decide(built, incremental.build_basis(settings))) == "incremental: 1 new delivery (boei 2007-12-31)"
+    assert (
+        str(incremental.decide(built, incremental.build_basis(settings)))
+        == "incremental: 1 new delivery (boei 2007-12-31)"
+    )
 
     rewritten = _raw_file(settings, "boei", "rent_ledger", "2007-06-30", b"parquet, loaded again")
     os.utime(rewritten, ns=(1, 1))
-    assert str(incremental.decide(built, incremental.build_basis(settings))) == "full rebuild: boei 2007-06-30 was reloaded"
+    assert (
+        str(incremental.decide(built, incremental.build_basis(settings)))
+        == "full rebuild: boei 2007-06-30 was reloaded"
+    )
 
     rotated = incremental.build_basis(_settings(tmp_path, key="another-key"))
     assert incremental.decide(built, rotated).full_refresh
@@ -129,7 +149,7 @@ def test_a_dbt_model_change_changes_the_code_digest(tmp_path):
     (project / "target").mkdir()
     (project / "target" / "manifest.json").write_text("{}")
     before = incremental.dbt_code_digest(project)
-    (project / "target" / "manifest.json").write_text("{\"changed\": 1}")  # dbt's output: no change
+    (project / "target" / "manifest.json").write_text('{"changed": 1}')  # dbt's output: no change
     assert incremental.dbt_code_digest(project) == before
     (project / "models" / "m.sql").write_text("select 2")
     assert incremental.dbt_code_digest(project) != before

@@ -20,7 +20,9 @@ def test_layout_of_one_warehouse(tmp_path):
     assert paths.quarantine_file(where.quarantine_dir, "boei", "tenancies", "2007-12-31") == (
         tmp_path / "quarantine/boei/2007-12-31/tenancies.parquet"
     )
-    assert paths.table_file(where.published_dir, "cases_by_district") == tmp_path / "published/cases_by_district.parquet"
+    assert (
+        paths.table_file(where.published_dir, "cases_by_district") == tmp_path / "published/cases_by_district.parquet"
+    )
     assert where.validation_dir("boei", "2007-12-31") == tmp_path / "quality/validations/boei/2007-12-31"
     assert where.data_docs_index == tmp_path / "quality/data_docs/index.html"
     assert where.ingest_log("kemner") == tmp_path / "state/ingest_log/kemner.json"
@@ -36,7 +38,10 @@ def test_settings_take_their_folders_from_the_paths(tmp_path):
     settings = load_settings({"EVICTIONS_WAREHOUSE_DIR": str(tmp_path)})
     assert settings.paths == WarehousePaths(tmp_path.resolve())
     assert (settings.raw_dir, settings.quality_dir, settings.state_dir, settings.database_path) == (
-        settings.paths.raw_dir, settings.paths.quality_dir, settings.paths.state_dir, settings.paths.database,
+        settings.paths.raw_dir,
+        settings.paths.quality_dir,
+        settings.paths.state_dir,
+        settings.paths.database,
     )
     assert warehouse_dir_from_environment({"EVICTIONS_WAREHOUSE_DIR": str(tmp_path)}) == tmp_path.resolve()
 
@@ -70,7 +75,9 @@ def test_dbt_sources_read_the_raw_layout_of_the_paths_module(spec, tmp_path):
         return jinja.replace(contract_dbt.RAW_DIR_JINJA, raw_dir)
 
     location = rendered(contract_dbt.raw_location(spec.source)).format(name=spec.stem)
-    assert location == f"read_parquet('{where.raw_table_dir(spec.source, spec.stem) / '*.parquet'}', union_by_name = true)"
+    assert (
+        location == f"read_parquet('{where.raw_table_dir(spec.source, spec.stem) / '*.parquet'}', union_by_name = true)"
+    )
     assert Path(rendered(contract_dbt.raw_delivery_files(spec))) == (
         where.raw_table_dir(spec.source, spec.stem) / paths.DELIVERY_FILES
     )

@@ -108,21 +108,25 @@ def test_identities_of_no_ids():
 def test_validate_rows_is_unchanged(mixed_ids, monkeypatch):
     spec = file_spec("boei", "tenancies.csv")
     n = mixed_ids.len()
-    strings = pl.DataFrame(
-        {
-            "leieforhold_id": [str(100_000 + i) for i in range(n)],
-            "bolig_id": [f"BL{i:06d}" for i in range(n)],
-            "fodselsnummer": mixed_ids,
-            "navn": "Nordmann, Kari",
-            "bydel": "Ytrebygda",
-            "boligtype": "ORDINAER",
-            "antall_personer": "2",
-            "antall_barn": "0",
-            "husleie": "3710,00",
-            "fra_dato": "01.01.1980",
-            "til_dato": "",
-        }
-    ).with_row_index(rows.ROW_NUMBER, offset=1).with_columns(pl.col(rows.ROW_NUMBER).cast(pl.Int64))
+    strings = (
+        pl.DataFrame(
+            {
+                "leieforhold_id": [str(100_000 + i) for i in range(n)],
+                "bolig_id": [f"BL{i:06d}" for i in range(n)],
+                "fodselsnummer": mixed_ids,
+                "navn": "Nordmann, Kari",
+                "bydel": "Ytrebygda",
+                "boligtype": "ORDINAER",
+                "antall_personer": "2",
+                "antall_barn": "0",
+                "husleie": "3710,00",
+                "fra_dato": "01.01.1980",
+                "til_dato": "",
+            }
+        )
+        .with_row_index(rows.ROW_NUMBER, offset=1)
+        .with_columns(pl.col(rows.ROW_NUMBER).cast(pl.Int64))
+    )
     assert strings.columns[1:] == list(spec.column_names)
 
     got = rows.validate_rows(spec, strings, dt.date(2024, 6, 30), KEY)

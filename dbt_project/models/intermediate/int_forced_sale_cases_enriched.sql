@@ -147,7 +147,7 @@ first_notices as (
     from notice_dates
     inner join joined
         on notice_dates.bailiff_case_no is not distinct from joined.bailiff_case_no
-        and notice_dates.arrears_case_id is not distinct from joined.arrears_case_id
+            and notice_dates.arrears_case_id is not distinct from joined.arrears_case_id
     where notice_dates.notified_date < joined.petition_date
     group by notice_dates.bailiff_case_no, notice_dates.arrears_case_id
 
@@ -192,7 +192,7 @@ final as (
     from joined
     left join first_notices
         on joined.bailiff_case_no is not distinct from first_notices.bailiff_case_no
-        and joined.arrears_case_id is not distinct from first_notices.arrears_case_id
+            and joined.arrears_case_id is not distinct from first_notices.arrears_case_id
     left join latest_collector_notices
         on joined.person_key = latest_collector_notices.person_key
 

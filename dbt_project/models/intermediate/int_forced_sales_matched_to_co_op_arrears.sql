@@ -61,8 +61,8 @@ reference_candidates as (
 
 reference_matches as (
 
-    -- a sak_id is unique, so a bailiff case has at most one candidate (its ordering decides nothing);
-    -- an arrears case referred to by several bailiff cases goes to the earliest received
+-- a sak_id is unique, so a bailiff case has at most one candidate (its ordering decides nothing);
+-- an arrears case referred to by several bailiff cases goes to the earliest received
     {{ one_to_one_matches(
         'reference_candidates', 'bailiff_case_no', 'arrears_case_id',
         'arrears_case_id', 'received_date, bailiff_case_no', 'reference'
@@ -83,7 +83,7 @@ person_date_candidates as (
     where co_op_petitions.petitioner_reference is null
         and co_op_cases.petitioned_date is not null
         and abs(datediff('day', co_op_cases.petitioned_date, co_op_petitions.received_date))
-            <= {{ var('forced_sale_match_window_days') }}
+        <= {{ var('forced_sale_match_window_days') }}
         and co_op_petitions.bailiff_case_no not in (select bailiff_case_no from reference_matches)
         and co_op_cases.arrears_case_id not in (select arrears_case_id from reference_matches)
 
@@ -91,7 +91,7 @@ person_date_candidates as (
 
 person_date_matches as (
 
-    -- the closest dates win, then the lowest sak_id for a case, the earliest received case for a sak_id
+-- the closest dates win, then the lowest sak_id for a case, the earliest received case for a sak_id
     {{ one_to_one_matches(
         'person_date_candidates', 'bailiff_case_no', 'days_apart, arrears_case_id',
         'arrears_case_id', 'days_apart, received_date, bailiff_case_no', 'person_and_date'

@@ -20,9 +20,9 @@ built_through as (
 
     -- the latest delivery whose postings are in this table; null when nothing is built yet
     {%- if is_incremental() %}
-    select max(delivery_date) as delivery_date from {{ this }}
+        select max(delivery_date) as delivery_date from {{ this }}
     {%- else %}
-    select cast(null as date) as delivery_date
+        select cast(null as date) as delivery_date
     {%- endif %}
 
 ),

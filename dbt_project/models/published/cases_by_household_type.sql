@@ -10,7 +10,7 @@ cases as (
 
 household_types as (
 
-    select * from (values ('without_children', 1), ('with_children', 2)) as spine (household_type, sort_order)
+    select * from (values ('without_children', 1), ('with_children', 2)) as spine (household_type, sort_order)  -- noqa: AL05
 
 ),
 

@@ -11,7 +11,7 @@ cases as (
 
 sexes as (
 
-    select * from (values ('F', 1), ('M', 2)) as spine (sex, sex_order)
+    select * from (values ('F', 1), ('M', 2)) as spine (sex, sex_order)  -- noqa: AL05
 
 ),
 

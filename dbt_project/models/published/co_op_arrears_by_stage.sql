@@ -42,7 +42,7 @@ final as (
         cast(count(case when banded.children_count > 0 then 1 end) as bigint) as with_children,
         cast(coalesce(sum(banded.arrears_nok), 0) as decimal(14, 2)) as arrears_nok_total,
         {%- for band in claim_band_values() %}
-        cast(count(case when banded.claim_band = '{{ band }}' then 1 end) as bigint) as "{{ band }}",
+            cast(count(case when banded.claim_band = '{{ band }}' then 1 end) as bigint) as "{{ band }}",
         {%- endfor %}
         housing_associations.sort_order as association_order,
         stages.sort_order as stage_order
@@ -50,16 +50,17 @@ final as (
     cross join stages
     left join banded
         on housing_associations.housing_association = banded.housing_association
-        and stages.stage = banded.stage
-    group by housing_associations.housing_association, stages.stage, housing_associations.sort_order,
+            and stages.stage = banded.stage
+    group by
+        housing_associations.housing_association, stages.stage, housing_associations.sort_order,
         stages.sort_order
 
 )
 
 select
     housing_association, stage, cases, with_children, arrears_nok_total,
-    {%- for band in claim_band_values() %}
+{%- for band in claim_band_values() %}
     "{{ band }}"{{ "," if not loop.last }}
-    {%- endfor %}
+{%- endfor %}
 from final
 order by association_order, stage_order

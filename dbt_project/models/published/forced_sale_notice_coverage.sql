@@ -18,7 +18,7 @@ cases as (
 
 petitioner_types as (
 
-    select * from (values ('cooperative', 1), ('municipality', 2)) as types (petitioner_type, sort_order)
+    select * from (values ('cooperative', 1), ('municipality', 2)) as types (petitioner_type, sort_order)  -- noqa: AL05
 
 ),
 
@@ -43,7 +43,7 @@ counted as (
     cross join petitioner_types
     left join cases
         on years.year = year(cases.received_date)
-        and petitioner_types.petitioner_type = cases.petitioner_type
+            and petitioner_types.petitioner_type = cases.petitioner_type
     group by years.year, petitioner_types.petitioner_type, petitioner_types.sort_order
 
 ),

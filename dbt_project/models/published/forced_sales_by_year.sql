@@ -80,8 +80,8 @@ final as (
         petitions,
         forced_sales,
         lapsed_or_withdrawn,
-{{ change_against_previous_year('petitions') }},
-{{ change_against_previous_year('forced_sales') }},
+        {{ change_against_previous_year('petitions') }},
+        {{ change_against_previous_year('forced_sales') }},
         {{ percentage_of('forced_sales', 'petitions') }} as forced_sale_share_pct,
         sort_order
     from compared

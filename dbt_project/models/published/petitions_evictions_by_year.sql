@@ -84,8 +84,8 @@ final as (
         source,
         petitions,
         evictions,
-{{ change_against_previous_year('petitions') }},
-{{ change_against_previous_year('evictions') }},
+        {{ change_against_previous_year('petitions') }},
+        {{ change_against_previous_year('evictions') }},
         {{ percentage_of('evictions', 'petitions') }} as eviction_share_pct
     from compared
 

@@ -122,7 +122,7 @@ status_disagreement as (
     from petitions
     left join compatible_statuses
         on petitions.collector_status_code = compatible_statuses.collector_status_code
-        and petitions.bailiff_outcome_code = compatible_statuses.bailiff_outcome_code
+            and petitions.bailiff_outcome_code = compatible_statuses.bailiff_outcome_code
     where petitions.match_status = 'matched'
         and compatible_statuses.collector_status_code is null
 

@@ -5,7 +5,6 @@ The manifest is built by ``evictions setup`` (``dbt parse``), by the refresh com
 and by CI, never at import: loading the definitions only reads it.
 """
 
-
 import contextlib
 import importlib.metadata
 import os
@@ -17,8 +16,8 @@ from typing import Any
 import dagster as dg
 import duckdb
 import polars as pl
-from packaging import version
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from packaging import version
 
 from orchestration.defs.resources import WarehouseResource, preview_markdown
 from orchestration.defs.specs import OWNER
@@ -180,13 +179,18 @@ def _with_table_metadata(events, settings):
     with duckdb.connect(str(settings.database_path), read_only=True) as connection:
         for event in held:
             schema, name = _relation(event)
-            columns = [r[0] for r in connection.execute(
-                "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-                [schema, name],
-            ).fetchall()]
+            columns = [
+                r[0]
+                for r in connection.execute(
+                    "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+                    [schema, name],
+                ).fetchall()
+            ]
             shown = ", ".join(f'"{c}"' for c in columns if c != "person_key") or "1"
             rows = connection.execute(f'select count(*) from "{schema}"."{name}"').fetchall()[0][0]
-            preview = pl.from_arrow(connection.sql(f'select {shown} from "{schema}"."{name}" limit 5').fetch_arrow_table())
+            preview = pl.from_arrow(
+                connection.sql(f'select {shown} from "{schema}"."{name}" limit 5').fetch_arrow_table()
+            )
             yield event.with_metadata(
                 {
                     **event.metadata,
@@ -209,4 +213,3 @@ def _relation(event) -> tuple[str, str] | None:
     if node is None or node.get("config", {}).get("materialized") == "ephemeral":
         return None
     return node["schema"], node["alias"] or node["name"]
-

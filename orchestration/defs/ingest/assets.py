@@ -1,11 +1,9 @@
 """One multi-asset per source: every ready delivery in the landing zone into typed raw Parquet."""
 
-
 from pathlib import Path
 
-import polars as pl
-
 import dagster as dg
+import polars as pl
 
 from orchestration.defs.resources import WarehouseResource, preview_markdown
 from orchestration.defs.specs import asset_spec
@@ -26,7 +24,7 @@ class IngestConfig(dg.Config):
     Leave both empty for the normal refresh (every ready delivery not yet loaded).
     """
 
-    deliveries: list[str] = []
+    deliveries: list[str] = []  # noqa: RUF012 - a pydantic field: each config gets its own copy
     reload: bool = False
 
 
@@ -90,7 +88,8 @@ def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
             from orchestration.lib.evidence import build_evidence_site
 
             build_evidence_site(
-                settings.warehouse_dir, run_id=context.run_id,
+                settings.warehouse_dir,
+                run_id=context.run_id,
                 run_status="failed: " + "; ".join(str(r) for r in result.refused),
             )
             raise dg.Failure(

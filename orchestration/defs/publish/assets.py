@@ -5,7 +5,6 @@ step depends on the dbt models, so a failed ``dbt build`` (including a failed
 blocking test) leaves every published file at its previous version.
 """
 
-
 import dagster as dg
 
 from orchestration.defs.ingest.assets import raw_asset_key
@@ -142,7 +141,11 @@ def _lists_written(lists, folder) -> dg.MaterializeResult:
 @warehouse_asset(
     key=["restricted", "notification_lists"],
     group_name="restricted",
-    deps=[dg.AssetKey(["curated", "households"]), raw_asset_key("kemner", "notifications"), raw_asset_key("kemner", "petitions")],
+    deps=[
+        dg.AssetKey(["curated", "households"]),
+        raw_asset_key("kemner", "notifications"),
+        raw_asset_key("kemner", "petitions"),
+    ],
     description="restricted/notification_lists/<district>.csv and .xlsx: identified lists for the district social "
     "services, in Norwegian, priority households first. Written only when EVICTIONS_WRITE_RESTRICTED=1.",
     kinds={"csv", "xlsx"},
@@ -164,7 +167,11 @@ def notification_lists(context: dg.AssetExecutionContext, warehouse: WarehouseRe
 @warehouse_asset(
     key=["restricted", "forced_sale_warnings"],
     group_name="restricted",
-    deps=[dg.AssetKey(["curated", "co_op_arrears"]), raw_asset_key("bbl", "arrears"), raw_asset_key("kemner", "notifications")],
+    deps=[
+        dg.AssetKey(["curated", "co_op_arrears"]),
+        raw_asset_key("bbl", "arrears"),
+        raw_asset_key("kemner", "notifications"),
+    ],
     description="restricted/forced_sale_warnings/<district>.csv and .xlsx: identified early-warning lists on forced sales "
     "for the district social services - co-operative members warned or ordered to sell whose social service "
     "has not been notified, and owners on a collector notice of type TVANGSSALG; households with children or a "

@@ -4,7 +4,6 @@ It is built from the published (disclosure-controlled) Parquet tables and the re
 log, after they are written, by the plain module ``orchestration.lib.release``.
 """
 
-
 import dagster as dg
 
 from orchestration.defs.publish.assets import REVISIONS_KEY
@@ -33,9 +32,7 @@ def build_release_asset() -> dg.AssetsDefinition:
         from orchestration.lib.release import write_release
 
         settings = warehouse.settings()
-        release = write_release(
-            settings.published_dir, run_id=context.run_id, threshold=settings.suppression_threshold
-        )
+        release = write_release(settings.published_dir, run_id=context.run_id, threshold=settings.suppression_threshold)
         context.log.info(
             f"statistics release ({release.status.status}, cut-off {release.status.cut_off}) written to {release.path}"
             f" and {release.pages['en']}"

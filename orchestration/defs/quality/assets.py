@@ -1,6 +1,5 @@
 """Evidence for auditors under ``quality/``: the ingest audit and the reconciliation findings."""
 
-
 import dagster as dg
 
 from orchestration.defs.ingest.assets import raw_asset_key

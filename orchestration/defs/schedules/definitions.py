@@ -1,6 +1,5 @@
 """The monthly refresh and the sensor that reacts to new deliveries in the landing zone."""
 
-
 import json
 
 import dagster as dg

@@ -111,7 +111,11 @@ def bar_chart(bars: Sequence[Bar], words: Words, *, percent: bool, series: Seque
     tick = 0.0
     while tick <= axis_max + 1e-9:
         x = plot_left + tick * scale
-        add(Element("line", {"x1": _f(x), "y1": str(top - 4), "x2": _f(x), "y2": _f(top + plot_height), "class": "grid"}))
+        add(
+            Element(
+                "line", {"x1": _f(x), "y1": str(top - 4), "x2": _f(x), "y2": _f(top + plot_height), "class": "grid"}
+            )
+        )
         add(Element("text", {"x": _f(x), "y": _f(top + plot_height + 18), "text-anchor": "middle", "class": "tick"},
                     _axis_text(tick, percent, words.language)))  # fmt: skip
         tick += step
@@ -160,7 +164,9 @@ def petitions_and_share_chart(
                    "class": "combo-chart"}, title)  # fmt: skip
     add = chart.elements.append
     add(Element("rect", {"x": str(left), "y": "10", "width": "12", "height": "12", "fill": SERIES_COLOURS[0]}))
-    add(Element("text", {"x": str(left + 17), "y": "20.5", "class": "legend"}, words.text("diagram.1.legend_petitions")))
+    add(
+        Element("text", {"x": str(left + 17), "y": "20.5", "class": "legend"}, words.text("diagram.1.legend_petitions"))
+    )
     add(Element("line", {"x1": str(left + 300), "y1": "16", "x2": str(left + 324), "y2": "16", "stroke": LINE_COLOUR,
                          "stroke-width": "2.5"}))  # fmt: skip
     add(Element("circle", {"cx": str(left + 312), "cy": "16", "r": "4", "fill": LINE_COLOUR}))
@@ -172,7 +178,13 @@ def petitions_and_share_chart(
         add(Element("text", {"x": str(left - 8), "y": _f(y + 4), "text-anchor": "end", "class": "tick"},
                     _axis_text(tick, False, words.language)))  # fmt: skip
         share_tick = tick / count_max * share_max
-        add(Element("text", {"x": str(left + plot_width + 8), "y": _f(y + 4), "class": "tick"}, _axis_text(share_tick, True, words.language)))
+        add(
+            Element(
+                "text",
+                {"x": str(left + plot_width + 8), "y": _f(y + 4), "class": "tick"},
+                _axis_text(share_tick, True, words.language),
+            )
+        )
         tick += count_step
     points = []
     for index, year in enumerate(years):
@@ -341,7 +353,11 @@ def _bars(
     frame = table.frame
     if series is None:
         bars = [
-            Bar(labels.value(category, frame[category][i]), [as_float(frame[column][i])], [table.is_suppressed(i, column)])
+            Bar(
+                labels.value(category, frame[category][i]),
+                [as_float(frame[column][i])],
+                [table.is_suppressed(i, column)],
+            )
             for i in range(frame.height)
         ]
         return bars, []
@@ -351,7 +367,8 @@ def _bars(
         values, hidden = [], []
         for series_value in series_values:
             index = next(
-                (i for i, (c, s) in enumerate(zip(frame[category], frame[series])) if c == value and s == series_value), None
+                (i for i, (c, s) in enumerate(zip(frame[category], frame[series])) if c == value and s == series_value),
+                None,
             )
             values.append(None if index is None else as_float(frame[column][index]))
             hidden.append(False if index is None else table.is_suppressed(index, column))

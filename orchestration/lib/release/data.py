@@ -116,8 +116,10 @@ class PublishedTable:
             return row in cells.get(column, ())
         if SUPPRESSED not in self.frame.columns or not self.frame[SUPPRESSED][row]:
             return False
-        guarded = set(disclosure.get("counts", ())) | set(disclosure.get("derived", {})) | set(
-            disclosure.get("derived_from_previous", {})
+        guarded = (
+            set(disclosure.get("counts", ()))
+            | set(disclosure.get("derived", {}))
+            | set(disclosure.get("derived_from_previous", {}))
         )
         return self.frame[column][row] is None and (column in guarded or not guarded)
 
@@ -252,9 +254,7 @@ class Labels:
         self.words = words
         self.language = words.language
         display = f"label_{words.language}"
-        self._codes = {
-            (row["code_list"], row["label"]): row[display] for row in code_lists().iter_rows(named=True)
-        }
+        self._codes = {(row["code_list"], row["label"]): row[display] for row in code_lists().iter_rows(named=True)}
 
     def value(self, column: str, value: object) -> str:
         if value is None:
@@ -266,7 +266,9 @@ class Labels:
         key = f"value.{column}.{text}"
         if self.words.has(key):
             return self.words.text(key)
-        if column == "status" and self.words.has(f"comparison.status.{text}"):  # report_comparison's, in the revision log
+        if column == "status" and self.words.has(
+            f"comparison.status.{text}"
+        ):  # report_comparison's, in the revision log
             return self.words.text(f"comparison.status.{text}")
         return (self.claim_band(text) if column == "claim_band" else None) or text
 

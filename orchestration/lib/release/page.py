@@ -127,7 +127,12 @@ def table_view(table: PublishedTable, labels: Labels) -> dict:
     shown = [c for c in frame.columns if c != SUPPRESSED]
     numeric_column = {c: frame.schema[c].is_numeric() or c.endswith("_nok") for c in shown}
     view["header"] = [
-        {"column": c, "label": labels.column(c), "numeric": numeric_column[c], "description": table.column_description(c)}
+        {
+            "column": c,
+            "label": labels.column(c),
+            "numeric": numeric_column[c],
+            "description": table.column_description(c),
+        }
         for c in shown
     ]
     rows, any_suppressed = [], False
@@ -253,7 +258,9 @@ def key_facts(tables: dict[str, PublishedTable], words: Words) -> list[tuple[str
                           words.text(f"facts.petitions.{source}", year=last, change=change_text)))  # fmt: skip
             evictions = frame["evictions"][i]
             share = frame["eviction_share_pct"][i]
-            share_text = words.text("facts.share", share=format_percent(share, language, unit=True)) if share is not None else ""
+            share_text = (
+                words.text("facts.share", share=format_percent(share, language, unit=True)) if share is not None else ""
+            )
             facts.append((format_number(evictions, language) if evictions is not None else SUPPRESSED_MARK,
                           words.text(f"facts.evictions.{source}", year=last, share=share_text)))  # fmt: skip
     outcomes = tables.get("case_outcomes_summary")
@@ -264,7 +271,12 @@ def key_facts(tables: dict[str, PublishedTable], words: Words) -> list[tuple[str
         for i in range(frame.height):
             if frame["outcome"][i] == "evicted":
                 value = frame["cases"][i]
-                facts.append((format_number(value, language) if value is not None else SUPPRESSED_MARK, words.text("facts.evicted")))
+                facts.append(
+                    (
+                        format_number(value, language) if value is not None else SUPPRESSED_MARK,
+                        words.text("facts.evicted"),
+                    )
+                )
     return facts
 
 
@@ -329,36 +341,40 @@ def render_release(
                     figures[item] = charts.grouped_figure(key, tables, labels)
     comparison = comparison_view(tables["report_comparison"], labels) if "report_comparison" in tables else None
     other = next(lang for lang in PAGES if lang != language)
-    return _environment().get_template("release.html.j2").render(
-        t=words,
-        language=language,
-        # The tables' and columns' descriptions and the comparison's explanations are the Parquet metadata's own
-        # words (English, as in the contract): marked as English on a page in another language.
-        data_language=None if language == "en" else "en",
-        other_language={
-            "code": other,
-            "name": Words(other).text("language.name"),
-            "href": os.path.relpath(PAGES[other], PAGES[language].parent),
-        },
-        period=period,
-        status=status,
-        reason=status_reason(status, words),
-        cut_off=format_date(status.cut_off, language) if status.cut_off else None,
-        published_at=_in_oslo(generated_at).strftime("%Y-%m-%d %H:%M"),
-        run_id=run_id,
-        threshold=threshold or next((t.threshold for t in tables.values() if t.threshold), None) or 4,
-        sections=SECTIONS,
-        revisions_section=REVISIONS_SECTION,
-        files_section=FILES_SECTION,
-        tables=views,
-        figures=figures,
-        comparison=comparison,
-        others=[n for n in ordered if n not in TABLE_ORDER],
-        files=[(n, tables[n].description) for n in ordered],
-        facts=key_facts(tables, words),
-        revisions=revisions_view(revisions_log, labels),
-        suppressed_mark=SUPPRESSED_MARK,
-        not_applicable_mark=NOT_APPLICABLE_MARK,
+    return (
+        _environment()
+        .get_template("release.html.j2")
+        .render(
+            t=words,
+            language=language,
+            # The tables' and columns' descriptions and the comparison's explanations are the Parquet metadata's own
+            # words (English, as in the contract): marked as English on a page in another language.
+            data_language=None if language == "en" else "en",
+            other_language={
+                "code": other,
+                "name": Words(other).text("language.name"),
+                "href": os.path.relpath(PAGES[other], PAGES[language].parent),
+            },
+            period=period,
+            status=status,
+            reason=status_reason(status, words),
+            cut_off=format_date(status.cut_off, language) if status.cut_off else None,
+            published_at=_in_oslo(generated_at).strftime("%Y-%m-%d %H:%M"),
+            run_id=run_id,
+            threshold=threshold or next((t.threshold for t in tables.values() if t.threshold), None) or 4,
+            sections=SECTIONS,
+            revisions_section=REVISIONS_SECTION,
+            files_section=FILES_SECTION,
+            tables=views,
+            figures=figures,
+            comparison=comparison,
+            others=[n for n in ordered if n not in TABLE_ORDER],
+            files=[(n, tables[n].description) for n in ordered],
+            facts=key_facts(tables, words),
+            revisions=revisions_view(revisions_log, labels),
+            suppressed_mark=SUPPRESSED_MARK,
+            not_applicable_mark=NOT_APPLICABLE_MARK,
+        )
     )
 
 
