@@ -23,13 +23,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 import polars as pl
 
-from orchestration.lib import atomic
+from orchestration.lib import atomic, html_templates
 from orchestration.lib.paths import WarehousePaths, table_file
 
-TEMPLATES = Path(__file__).with_name("templates")
 SECTIONS = ("summary", "deliveries", "validation", "reconciliation", "dbt-tests", "report-comparison", "lineage")
 
 
@@ -42,16 +40,6 @@ class Evidence:
     findings: int
     dbt_tests: int
     dbt_tests_failed: int
-
-
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def _audit_rows(path: Path) -> list[dict]:
@@ -214,7 +202,7 @@ def build_evidence_site(
     else:
         columns = []
     page = (
-        _environment()
+        html_templates.environment()
         .get_template("evidence.html.j2")
         .render(
             run_id=run_id or "",

@@ -15,8 +15,9 @@ whose writer, priority reasons and words this reuses): Norwegian headers (``COLU
 reasons (``REASONS``), a CSV and an ``.xlsx`` per district, written only when
 ``EVICTIONS_WRITE_RESTRICTED=1``; folders 0700 and files 0600 with no moment at which they are
 readable by others; ``;``-separated UTF-8 with a byte-order mark; text cells that a spreadsheet
-would run as a formula get a leading ``'``. The stage (``trinn``) is the code of the delivery
-(``VARSEL``, ``PALEGG_SALG``, ``TVANGSSALG``), as on the letters the household got.
+would run as a formula get a leading ``'``. The stage (``trinn``) is the stage's bokmål label
+from the seed ``code_lists`` (``co_op_stage``, and ``notification_type`` for the collector's
+notice): "Varsel sendt", "Pålegg om salg", "Fare for begjæring om tvangssalg".
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from orchestration.lib.notifications import (
     by_district,
     write_lists,
 )
+from orchestration.lib.reference import display_labels
 
 FOLDER = "forced_sale_warnings"
 WARNED_STAGES = ("VARSEL", "PALEGG_SALG")
@@ -152,7 +154,9 @@ def warning_lists_from_frames(arrears: pl.DataFrame, notifications: pl.DataFrame
     rows = pl.concat([p.select(list(_SCHEMA)).cast(_SCHEMA) for p in parts])
     if not rows.height:
         return {}
+    stages = {**display_labels("co_op_stage", "nb"), **display_labels("notification_type", "nb")}
     rows = rows.with_columns(
+        pl.col("stage").replace_strict(stages, default=pl.col("stage")),
         pl.col("elderly").fill_null(False),
         pl.concat_str(
             [

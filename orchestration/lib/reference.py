@@ -32,6 +32,15 @@ def codes(code_list: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def display_labels(code_list: str, language: str) -> dict[str, str]:
+    """A code list's codes → their display label in ``language`` (``nb`` or ``en``: the seed's
+    ``label_nb`` and ``label_en``)."""
+    rows = code_lists().filter(pl.col("code_list") == code_list)
+    if not rows.height:
+        raise KeyError(f"code list {code_list!r} is not in dbt_project/seeds/code_lists.csv")
+    return dict(zip(rows["code"], rows[f"label_{language}"]))
+
+
 @cache
 def districts() -> tuple[str, ...]:
     return tuple(pl.read_csv(SEEDS_DIR / "districts.csv")["district"].to_list())

@@ -301,6 +301,10 @@ def test_lists_open_in_a_spreadsheet_with_letters_and_order_intact(lists, tmp_pa
         "borettslag", "restanse (kr)", "måneder forfalt", "forfalt siden", "trinn", "dato", "saksnummer",
     ]  # fmt: skip
     assert [row[header.index("saksnummer")] for row in body] == ["B-2", "V-1", "B-3", "B-1"]
+    # the stage in words, from the seed's bokmål labels, not the delivery's codes
+    stages = {row[header.index("saksnummer")]: row[header.index("trinn")] for row in body}
+    assert stages["V-1"] == "Fare for begjæring om tvangssalg"
+    assert {stages[case] for case in ("B-1", "B-2", "B-3")} <= {"Varsel sendt", "Pålegg om salg"}
     names = [row[header.index("navn")] for row in body]
     assert "Øvrebø, Pål" in names and "Ærlig, Åse" in names
     assert '\'=HYPERLINK("x";"klikk")' in names  # a formula cell is neutralised

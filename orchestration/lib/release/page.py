@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import jinja2
 import polars as pl
 
-from orchestration.lib import atomic
+from orchestration.lib import atomic, html_templates
 
 from . import charts
 from .data import (
@@ -42,7 +41,6 @@ from .data import (
     revision_value,
 )
 
-TEMPLATES = Path(__file__).parent.parent / "templates"
 RELEASE_DIR = "release"
 RELEASE_FILE = "index.html"
 # Each language's page under published/release/: bokmål is the default page, English beside it in en/.
@@ -298,17 +296,6 @@ def status_reason(status: ReleaseStatus, words: Words) -> str:
 # -- rendering --------------------------------------------------------------------------------
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def _in_oslo(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(ZoneInfo("Europe/Oslo"))
 
@@ -342,7 +329,7 @@ def render_release(
     comparison = comparison_view(tables["report_comparison"], labels) if "report_comparison" in tables else None
     other = next(lang for lang in PAGES if lang != language)
     return (
-        _environment()
+        html_templates.environment(keep_trailing_newline=True)
         .get_template("release.html.j2")
         .render(
             t=words,
