@@ -124,7 +124,7 @@ def test_cut_off_date_and_status(page):
     assert "Data cut-off 31 December 2007" in parsed.plain
     assert "Status Final" in parsed.plain
     assert "every source has delivered data up to the end of 2007" in parsed.plain
-    assert "2008-01-31" in parsed.plain  # the accounts' latest delivery
+    assert "31/01/2008" in parsed.plain  # the accounts' latest delivery, in the page's date form
 
 
 def test_definitions(page):
@@ -204,7 +204,7 @@ def test_the_revision_log_is_shown(page):
     assert "petitions_evictions_by_year" in revisions and "report_comparison" in revisions
     assert re.search(r'<td class="num value">229</td><td class="num value">230</td>', revisions)
     assert "Explanation" not in revisions  # the comparison's words are not revisions, its figures are
-    assert "2008-03-02" in revisions
+    assert "02/03/2008" in revisions  # the revision date, in the page's date form
 
 
 def test_no_personal_data_and_nothing_from_elsewhere(page):

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from orchestration.lib import atomic, html_templates
+from orchestration.lib import atomic, html_templates, locale_format
 
 from . import charts
 from .data import (
@@ -223,7 +223,7 @@ def revisions_view(log: pl.DataFrame | None, labels: Labels) -> dict:
         revised = row["revised_at"]
         date = row.get("revision_date") or (revised.date() if revised else None)
         rows.append({
-            "date": date.isoformat() if date else "",
+            "date": locale_format.short_date(date, labels.language),
             "table": row["table"],
             "where": where or words.text("revisions.whole_table"),
             "column": labels.column(row["column"]),
@@ -282,7 +282,9 @@ def status_reason(status: ReleaseStatus, words: Words) -> str:
     """Why the release is final or provisional, in the page's language (``status.reason`` is English)."""
     if status.reason_code == "behind":
         behind = ", ".join(
-            words.text("status.reason.behind_source", source=s, date=status.latest_by_source[s].isoformat())  # type: ignore[union-attr]
+            words.text(
+                "status.reason.behind_source", source=s, date=format_date(status.latest_by_source[s], words.language)
+            )  # type: ignore[arg-type]
             for s in status.behind
         )
         return words.text("status.reason.behind", year=status.reference_year, sources=behind)
@@ -294,6 +296,11 @@ def status_reason(status: ReleaseStatus, words: Words) -> str:
 
 
 # -- rendering --------------------------------------------------------------------------------
+
+
+def _published_at(moment: dt.datetime, language: str) -> str:
+    """``1. februar 2008, 07:00`` (nb), ``1 February 2008, 07:00`` (en): the date as the page's dates."""
+    return f"{locale_format.long_date(moment.date(), language)}, {moment:%H:%M}"
 
 
 def _in_oslo(moment: dt.datetime) -> dt.datetime:
@@ -346,7 +353,8 @@ def render_release(
             status=status,
             reason=status_reason(status, words),
             cut_off=format_date(status.cut_off, language) if status.cut_off else None,
-            published_at=_in_oslo(generated_at).strftime("%Y-%m-%d %H:%M"),
+            published_at=_published_at(_in_oslo(generated_at), language),
+            short_date=lambda value: locale_format.short_date(value, language),
             run_id=run_id,
             threshold=threshold or next((t.threshold for t in tables.values() if t.threshold), None) or 4,
             sections=SECTIONS,
