@@ -27,6 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
+from orchestration.lib import paths
 from orchestration.lib.delivery import Scratch
 from orchestration.lib.ingest import read_identified
 from orchestration.lib.notifications import COLUMNS as NOTIFICATION_COLUMNS
@@ -38,7 +39,7 @@ from orchestration.lib.notifications import (
 )
 from orchestration.lib.reference import display_labels
 
-FOLDER = "forced_sale_warnings"
+FOLDER = paths.FORCED_SALE_WARNINGS_FOLDER
 WARNED_STAGES = ("VARSEL", "PALEGG_SALG")
 FORCED_SALE_NOTICE = "TVANGSSALG"
 ELDERLY_BAND = "67+"

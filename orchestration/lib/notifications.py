@@ -36,7 +36,7 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.lib import locale_format
+from orchestration.lib import locale_format, paths
 from orchestration.lib.atomic import write_bytes_atomic, write_text_atomic
 from orchestration.lib.delivery import Scratch
 from orchestration.lib.ingest import read_identified
@@ -45,7 +45,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BYTE_ORDER_MARK = "\ufeff"
 LANGUAGE = "nb"
 PETITION_FILED = "SENDT"
-FOLDER = "notification_lists"
+FOLDER = paths.NOTIFICATION_LISTS_FOLDER
 # Column → the header a district social service reads, in the lists' order.
 COLUMNS = {
     "priority": "prioritet",

@@ -58,6 +58,16 @@ def table_file(folder: Path, name: str) -> Path:
     return folder / f"{name}.parquet"
 
 
+# The folders inside published/ and restricted/ that hold more than one file.
+RELEASE_FOLDER = "release"  # published/release/: the statistics release's pages
+NOTIFICATION_LISTS_FOLDER = "notification_lists"  # restricted/notification_lists/<district>.csv|.xlsx
+FORCED_SALE_WARNINGS_FOLDER = "forced_sale_warnings"  # restricted/forced_sale_warnings/<district>.csv|.xlsx
+
+
+def release_dir(published_dir: Path) -> Path:
+    return published_dir / RELEASE_FOLDER
+
+
 def lock_file(state_dir: Path, name: str) -> Path:
     return state_dir / f"{name}.lock"
 

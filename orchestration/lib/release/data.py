@@ -22,8 +22,8 @@ from markupsafe import Markup
 
 from orchestration.lib import atomic, locale_format
 from orchestration.lib.reference import code_lists
+from orchestration.lib.revisions import REVISIONS_NAME, log_path
 
-REVISIONS_NAME = "revisions"
 SUPPRESSED = "suppressed"
 SUPPRESSED_MARK = "–"  # en dash: a suppressed cell
 NOT_APPLICABLE_MARK = "."  # a value that does not exist (a first year's change, a share without cases)
@@ -149,7 +149,7 @@ def load_published(published_dir: Path) -> dict[str, PublishedTable]:
 
 
 def load_revisions(published_dir: Path) -> pl.DataFrame | None:
-    path = published_dir / f"{REVISIONS_NAME}.parquet"
+    path = log_path(published_dir)
     return pl.read_parquet(path) if path.exists() else None
 
 

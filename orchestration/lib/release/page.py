@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from orchestration.lib import atomic, html_templates, locale_format
+from orchestration.lib import atomic, html_templates, locale_format, paths
 
 from . import charts
 from .data import (
@@ -41,7 +41,6 @@ from .data import (
     revision_value,
 )
 
-RELEASE_DIR = "release"
 RELEASE_FILE = "index.html"
 # Each language's page under published/release/: bokmål is the default page, English beside it in en/.
 PAGES = {"nb": Path(RELEASE_FILE), "en": Path("en") / RELEASE_FILE}
@@ -384,7 +383,7 @@ class Release:
 
 
 def release_path(published_dir: Path, language: str = "nb") -> Path:
-    return published_dir / RELEASE_DIR / PAGES[language]
+    return paths.release_dir(published_dir) / PAGES[language]
 
 
 def write_release(
