@@ -10,36 +10,10 @@ import polars as pl
 import pytest
 
 from tests.support.sql_models import REPORT_FIGURE_TYPES, load_seed, run_model
+from tests.support.statistics_frames import REPORT_COUNTS, by_year
+
 
 # Tables 1 and 2 of the report: (petitions, evictions) per source and year.
-REPORT_COUNTS = {
-    ("collector", 2006): (110, 29),
-    ("collector", 2007): (229, 27),
-    ("bailiff", 2006): (445, 116),
-    ("bailiff", 2007): (539, 141),
-}
-
-
-def by_year(counts: dict[tuple[str, int], tuple[int, int]]) -> pl.DataFrame:
-    rows = []
-    for (source, year), (petitions, evictions) in sorted(counts.items()):
-        previous = counts.get((source, year - 1))
-        rows.append(
-            {
-                "year": year,
-                "source": source,
-                "petitions": petitions,
-                "evictions": evictions,
-                "petitions_change": petitions - previous[0] if previous else None,
-                "petitions_change_pct": 100 * (petitions - previous[0]) / previous[0] if previous else None,
-                "evictions_change": evictions - previous[1] if previous else None,
-                "evictions_change_pct": 100 * (evictions - previous[1]) / previous[1] if previous else None,
-                "eviction_share_pct": 100 * evictions / petitions,
-            }
-        )
-    return pl.DataFrame(rows)
-
-
 def inputs(counts=REPORT_COUNTS, evicted=45, balance="-322317.41") -> dict[str, pl.DataFrame]:
     outcomes = {"resolved": 690, "open": 130, "moved": 55, "evicted": evicted, "other": 37, "reinstated": 6}
     return {
