@@ -5,12 +5,14 @@ revision log), then parsed."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
+import polars as pl
 import pytest
 from babel.numbers import parse_decimal
 
@@ -197,6 +199,50 @@ def test_comparison_with_the_report(page):
     assert 'the report prints "229", the warehouse computes 230' in parsed.plain
 
 
+EXPLANATION = re.compile(r'<td class="text explanation"([^>]*)>(.*?)</td>')
+FIGURE = re.compile(r"[+\-\u2212]?\d(?:[\d,.\u00a0]*\d)?")
+
+
+def test_the_comparisons_explanations_are_worded_on_the_page_as_the_warehouse_words_them(pages, published):
+    """The page words each row's explanation from its columns, one message per case in each language. In English it
+    says what report_comparison.sql's ``explanation`` says, word for word and figure for figure; only the figures'
+    form is the page's (grouped amounts, ``26.4%``, a change signed as in the table)."""
+    frame = pl.read_parquet(published / "report_comparison.parquet")
+    english = [html.unescape(text) for _, text in EXPLANATION.findall(pages["en"][0])]
+    assert len(english) == frame.height == 27
+
+    def words(text: str) -> str:
+        return FIGURE.sub("#", text.replace(" %", "%"))
+
+    def figures(text: str) -> list[Decimal]:
+        return [abs(Decimal(f.replace(",", "").lstrip("+-"))) for f in FIGURE.findall(text)]
+
+    for on_page, written in zip(english, frame["explanation"].to_list(), strict=True):
+        assert words(on_page) == words(written), (on_page, written)
+        assert figures(on_page) == figures(written), (on_page, written)
+    bokmal = EXPLANATION.findall(pages["nb"][0])
+    assert all(attributes == "" for attributes, _ in bokmal)  # none marked as another language
+    bokmal_texts = [html.unescape(text) for _, text in bokmal]
+    assert not set(bokmal_texts) & set(english)
+    assert "Avviker: rapporten trykker «229», datavarehuset beregner 230 (differanse +1)." in bokmal_texts
+    assert any("det senere årets tall (230): +52,2\u00a0%" in text for text in bokmal_texts)
+    assert any("Andelen falt fra 26,4\u00a0% til 11,7\u00a0% (\u221214,6 prosentpoeng)" in t for t in bokmal_texts)
+
+
+def test_the_bokmal_page_has_no_english_passage_but_the_link_to_the_english_page(pages):
+    """Every description (the tables', the report's figures') and explanation of the bokmål page is bokmål."""
+    _, parsed = pages["nb"]
+    english = [(tag, attributes) for tag, attributes in parsed.tags if attributes.get("lang") == "en"]
+    assert english == [("a", {"href": "en/index.html", "hreflang": "en", "lang": "en"})]
+    assert 'title="' not in re.sub(r'title="run-second"', "", pages["nb"][0])  # no English column tooltip
+    plain = parsed.plain
+    assert "Tabell 1 Begjæringer om fravikelse sendt av kemneren i 2006" in plain
+    assert "Teksten i kapittel 2" in plain and "Table 1" not in plain and "Chapter" not in plain
+    assert "mål Endring i andel fravikelser, %, kilde Kemneren, år 2007" in plain  # the revision log's row keys
+    assert "Prosjektsaker per utfall, med andelen av alle saker (diagram 8)." in plain
+    assert 'title="Calendar year."' in pages["en"][0]  # the English page keeps the columns' descriptions
+
+
 def test_the_revision_log_is_shown(page):
     text, parsed = page
     assert "Revisions" in parsed.plain
@@ -336,7 +382,8 @@ def test_the_bokmal_page_has_no_english_headings_or_labels(pages):
     def texts(text: str, pattern: str) -> set[str]:
         return {re.sub(r"<[^>]+>", "", t).strip() for t in re.findall(pattern, text, re.S)}
 
-    same_in_both = {*districts(), "Status", "Under 30", ""}
+    # "Diagram 16": where the comparison's figure is printed, the same word in the report and in English.
+    same_in_both = {*districts(), *(f"Diagram {n}" for n in range(1, 18)), "Status", "Under 30", ""}
     for pattern in (r"<h[123][^>]*>(.*?)</h[123]>", r"<caption>(.*?)<code>", r'<th scope="col"[^>]*>(.*?)<span',
                     r'class="category">(.*?)</text>', r'class="legend">(.*?)</text>', r"<dt>(.*?)</dt>",
                     r'<th scope="row" class="text">(.*?)</th>', r'<td class="text">([^<]*)</td>'):  # fmt: skip

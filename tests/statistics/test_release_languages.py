@@ -21,7 +21,7 @@ from orchestration.lib.release.data import (
     Words,
     format_cell,
 )
-from orchestration.lib.release.page import table_view
+from orchestration.lib.release.page import figure_reference, table_view
 from orchestration.settings import DBT_PROJECT_DIR
 
 NBSP, MINUS = "\u00a0", "\u2212"
@@ -33,6 +33,9 @@ def placeholders(message: str) -> set[str]:
 
 def test_both_catalogues_have_the_same_messages_with_the_same_placeholders():
     nb, en = data.catalogue("nb"), data.catalogue("en")
+    # The tables' descriptions are in nb.yaml only: their English is the dbt yml's (and the Parquet metadata's).
+    assert not [key for key in en if key.startswith(data.TABLE_DESCRIPTION)]
+    nb = {key: message for key, message in nb.items() if not key.startswith(data.TABLE_DESCRIPTION)}
     assert sorted(set(en) - set(nb)) == [] and sorted(set(nb) - set(en)) == []
     for key in en:
         assert placeholders(nb[key]) == placeholders(en[key]), key
@@ -73,6 +76,47 @@ def test_the_labels_come_from_the_seed_not_from_the_release_code():
     assert Labels(Words("nb")).value("known_to_social_service", "yes") == "Kjent ved sosialtjenesten"
     for language in data.LANGUAGES:
         assert not any(key.startswith("value.outcome.") for key in data.catalogue(language))
+
+
+def published_models() -> dict[str, dict]:
+    """Every published model, as the dbt yml declares it, by name."""
+    return {
+        model["name"]: model
+        for path in (DBT_PROJECT_DIR / "models" / "published").glob("*.yml")
+        for model in yaml.safe_load(path.read_text(encoding="utf-8")).get("models", [])
+    }
+
+
+def test_every_published_table_has_a_description_in_bokmal():
+    """The bokmål page describes each table in bokmål (nb.yaml); the English page shows the dbt yml's description."""
+    models = published_models()
+    assert {"petitions_evictions_by_year", "report_comparison", "co_op_arrears_by_stage"} <= set(models)
+    nb = data.catalogue("nb")
+    described = {key.removeprefix(data.TABLE_DESCRIPTION) for key in nb if key.startswith(data.TABLE_DESCRIPTION)}
+    assert sorted(set(models) - described) == [] and sorted(described - set(models)) == []
+    for name, model in models.items():
+        table = PublishedTable(name, pl.DataFrame(), {"description": model["description"]})
+        assert data.table_description(table, Words("en")) == (model["description"], None)
+        text, language = data.table_description(table, Words("nb"))
+        assert language is None and text.strip() and text != model["description"], name
+    unknown = PublishedTable("not_a_dbt_model", pl.DataFrame(), {"description": "Some table."})
+    assert data.table_description(unknown, Words("nb")) == ("Some table.", "en")  # kept English, and marked so
+
+
+def test_every_report_figure_has_a_bokmal_description_and_reference():
+    """The seed report_figures_2008 is the one home of the report's figures, their bokmål words included."""
+    seed = pl.read_csv(data.REPORT_FIGURES_SEED)
+    descriptions = data.report_figure_descriptions()
+    assert len(descriptions) == seed.height == 27
+    for row in seed.iter_rows(named=True):
+        assert (row["description_nb"] or "").strip() and row["description_nb"] != row["description"], row
+        assert figure_reference(row["figure"], Words("en")) == (row["figure"], None)  # the English is the seed's
+        bokmal, language = figure_reference(row["figure"], Words("nb"))
+        assert language is None, row
+        assert bokmal != row["figure"] or row["figure"].startswith("Diagram "), row  # "Diagram" is bokmål too
+    assert figure_reference("Table 1", Words("nb")) == ("Tabell 1", None)
+    assert figure_reference("Chapter 2 text", Words("nb")) == ("Teksten i kapittel 2", None)
+    assert figure_reference("Appendix B", Words("nb")) == ("Appendix B", "en")
 
 
 def published_columns() -> set[str]:

@@ -51,5 +51,5 @@ def run_model(
 REPORT_FIGURE_TYPES = {
     "report_order": "INTEGER", "figure": "VARCHAR", "measure": "VARCHAR", "source": "VARCHAR", "year": "INTEGER",
     "category": "VARCHAR", "printed_as": "VARCHAR", "printed_value": "DECIMAL(14,2)", "decimals": "INTEGER",
-    "printed_relation": "VARCHAR", "report_method": "VARCHAR", "description": "VARCHAR",
+    "printed_relation": "VARCHAR", "report_method": "VARCHAR", "description": "VARCHAR", "description_nb": "VARCHAR",
 }  # fmt: skip

@@ -21,7 +21,7 @@ import yaml
 from markupsafe import Markup
 
 from orchestration.lib import atomic, locale_format
-from orchestration.lib.reference import code_lists
+from orchestration.lib.reference import SEEDS_DIR, code_lists
 from orchestration.lib.revisions import REVISIONS_NAME, log_path
 
 SUPPRESSED = "suppressed"
@@ -44,6 +44,11 @@ CODE_LIST_OF_COLUMN = {
     "housing_association": "housing_association",
 }
 PLAIN_INTEGER_COLUMNS = {"year", "baseline_year", "target_year"}
+# A published table's description in bokmål: ``table_description.<table>`` in messages/nb.yaml. Its English is the
+# dbt model's description (dbt_project/models/published/*.yml, carried in the Parquet metadata), so en.yaml has none.
+TABLE_DESCRIPTION = "table_description."
+# The figures of the 2008 report the comparison sets the warehouse's beside, with their descriptions in bokmål.
+REPORT_FIGURES_SEED = SEEDS_DIR / "report_figures_2008.csv"
 
 
 # -- the page's words -------------------------------------------------------------------------
@@ -86,6 +91,29 @@ class Words:
 
     def has(self, key: str) -> bool:
         return key in self.messages
+
+
+def table_description(table: PublishedTable, words: Words) -> tuple[str, str | None]:
+    """A published table's description in the page's language, and the language to mark it with when it is
+    not the page's: the Parquet metadata's (the dbt yml's) on the English page, ``table_description.<table>`` of
+    the catalogue on another; a table without one there keeps the English, marked ``en``."""
+    key = TABLE_DESCRIPTION + table.name
+    if words.language == "en":
+        return table.description, None
+    if words.has(key):
+        return words(key), None
+    return table.description, "en"
+
+
+@cache
+def report_figure_descriptions() -> dict[tuple[object, ...], str]:
+    """The report's figures in bokmål (the seed ``report_figures_2008``'s ``description_nb``: the seed is the
+    one home of the report's figures), by the comparison's row key (measure, source, year, category)."""
+    seed = pl.read_csv(REPORT_FIGURES_SEED, schema_overrides={"year": pl.Int64, "category": pl.String})
+    return {
+        (row["measure"], row["source"], row["year"], row["category"]): row["description_nb"]
+        for row in seed.iter_rows(named=True)
+    }
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -266,6 +294,8 @@ class Labels:
         key = f"value.{column}.{text}"
         if self.words.has(key):
             return self.words.text(key)
+        if column == "measure" and self.words.has(f"column.{text}"):  # a measure that is a published column
+            return self.words.text(f"column.{text}")
         if column == "status" and self.words.has(
             f"comparison.status.{text}"
         ):  # report_comparison's, in the revision log

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,9 @@ from .data import (
     load_revisions,
     reference_years,
     release_status,
+    report_figure_descriptions,
     revision_value,
+    table_description,
 )
 
 RELEASE_FILE = "index.html"
@@ -128,7 +131,8 @@ def table_view(table: PublishedTable, labels: Labels) -> dict:
             "column": c,
             "label": labels.column(c),
             "numeric": numeric_column[c],
-            "description": table.column_description(c),
+            # The columns' descriptions are the Parquet metadata's, in English: a tooltip on the English page only.
+            "description": table.column_description(c) if labels.language == "en" else None,
         }
         for c in shown
     ]
@@ -154,16 +158,133 @@ def table_view(table: PublishedTable, labels: Labels) -> dict:
     if any(v is None for c in shown for i, v in enumerate(frame[c].to_list()) if not table.is_suppressed(i, c)):
         notes.append(words.text("table.not_applicable_note", mark=NOT_APPLICABLE_MARK))
     view["notes"] = notes
-    view["description"] = table.description
+    view["description"], view["description_lang"] = table_description(table, words)
     return view
 
 
 COMPARISON_STATUSES = ("agrees", "report_arithmetic", "differs", "not_computed")
+# Where the report prints a figure (the seed's ``figure``: "Table 1", "Diagram 16", "Chapter 2.1", "Chapter 2 text"),
+# worded by the message comparison.where.<kind>.
+FIGURE_REFERENCE = re.compile(r"(?P<kind>Table|Diagram|Chapter) (?P<number>\S+?)(?P<text> text)?")
+# The published column of petitions_evictions_by_year a change the report computed its own way is a change of.
+REPORT_METHOD_COLUMN = {
+    "petitions_change_pct": "petitions",
+    "evictions_change_pct": "evictions",
+    "eviction_share_change_pct": "eviction_share_pct",
+}
 
 
-def comparison_view(table: PublishedTable, labels: Labels) -> dict:
+def figure_reference(figure: str, words: Words) -> tuple[str, str | None]:
+    """Where the report prints a figure, in the page's language (``Tabell 1``); unknown forms stay English."""
+    match = FIGURE_REFERENCE.fullmatch(figure or "")
+    if match is None:
+        return figure or "", None if words.language == "en" else "en"
+    kind = match["kind"].lower() + ("_text" if match["text"] else "")
+    return words.text(f"comparison.where.{kind}", number=match["number"]), None
+
+
+def _comparison_figure(value: float, measure: str, decimals: int, words: Words, *, signed: bool) -> str:
+    """A figure of the comparison's explanation: a percentage with its unit, an amount in kroner, a count."""
+    language = words.language
+    if measure.endswith("_pct"):
+        return format_percent(value, language, signed=signed, unit=True, decimals=decimals)
+    text = format_number(value, language, decimals, signed=signed)
+    return words.text("comparison.amount", amount=text) if measure.endswith("_nok") else text
+
+
+def _previous_and_this(tables: dict[str, PublishedTable], column: str, source: str, year: int) -> tuple | None:
+    """A series' values in the earlier and the later year from published petitions_evictions_by_year (the
+    figures the comparison's report arithmetic is computed from; published report_comparison does not carry
+    them), or None if either is not published."""
+    by_year = tables.get("petitions_evictions_by_year")
+    if by_year is None or column not in by_year.frame.columns:
+        return None
+    values = {
+        row["year"]: row[column]
+        for row in by_year.frame.filter(pl.col("source") == source).iter_rows(named=True)
+        if row["year"] in (year - 1, year)
+    }
+    earlier, later = values.get(year - 1), values.get(year)
+    return None if earlier is None or later is None else (earlier, later)
+
+
+def comparison_explanation(row: dict, tables: dict[str, PublishedTable], words: Words) -> tuple[str, str | None] | None:
+    """Why a figure agrees or differs, in the page's language: one message per case, filled from the row's
+    columns (status, printed and warehouse value, difference, report_method), with the same cases as the
+    English ``explanation`` report_comparison.sql writes. None when the row's verdict is suppressed; the
+    Parquet's English explanation (marked ``en``) when a figure the message needs is not published."""
+    status, measure = row.get("status"), row.get("measure") or ""
+    warehouse, printed_as = row.get("warehouse_value"), row.get("printed_as") or ""
+    if status is None:
+        return None
+    if status == "not_computed" or warehouse is None:
+        return words.text("comparison.explanation.not_computed"), None
+    percentage = measure.endswith("_pct")
+    decimals = max(row.get("decimals") or 0, 1) if percentage else (row.get("decimals") or 0)
+    signed = "change" in measure
+    value = _comparison_figure(warehouse, measure, decimals, words, signed=signed)
+    more_than = row.get("printed_relation") == "more_than"
+    if status == "agrees":
+        if more_than:
+            case = "agrees_more_than"
+        elif abs(warehouse - (row.get("printed_value") or 0)) < 1e-9:
+            case = "agrees_same"
+        else:
+            case = "agrees_rounded"
+        return words.text(f"comparison.explanation.{case}", value=value, printed=printed_as), None
+    if status == "differs":
+        if more_than:
+            return words.text("comparison.explanation.differs_more_than", value=value, printed=printed_as), None
+        difference = row.get("difference")
+        if difference is None:
+            return None
+        points = f"{NBSP}{words.text('comparison.points')}" if percentage else ""
+        difference_text = (
+            format_number(difference, words.language, decimals, signed=True) + points
+            if percentage or not measure.endswith("_nok")
+            else words.text("comparison.amount", amount=format_number(difference, words.language, 2, signed=True))
+        )
+        return words.text(
+            "comparison.explanation.differs", value=value, printed=printed_as, difference=difference_text
+        ), None
+    method, report_value = row.get("report_method"), row.get("report_method_value")
+    column, year = REPORT_METHOD_COLUMN.get(measure), row.get("year")
+    pair = _previous_and_this(tables, column, row.get("source") or "", year) if column and year else None
+    english = row.get("explanation") or ""
+    if status != "report_arithmetic" or pair is None or report_value is None:
+        return (english, None if words.language == "en" else "en") if english else None
+    earlier, later = pair
+    language = words.language
+    if method == "change_over_later_year":
+        return words.text(
+            "comparison.explanation.change_over_later_year",
+            change=format_number(later - earlier, language, 0, signed=True),
+            later=format_number(later, language, 0),
+            earlier=format_number(earlier, language, 0),
+            report_value=format_percent(report_value, language, signed=True, unit=True),
+            printed=printed_as,
+            value=value,
+        ), None
+    if method == "difference_of_rounded_shares":
+        return words.text(
+            "comparison.explanation.difference_of_rounded_shares",
+            earlier_rounded=format_percent(earlier, language, unit=True, decimals=0),
+            later_rounded=format_percent(later, language, unit=True, decimals=0),
+            points=format_number(abs(report_value), language, 0),
+            percent=format_percent(abs(report_value), language, unit=True, decimals=0),
+            printed=printed_as,
+            earlier=format_percent(earlier, language, unit=True),
+            later=format_percent(later, language, unit=True),
+            change=format_number(later - earlier, language, 1, signed=True),
+            value=value,
+        ), None
+    return (english, None if language == "en" else "en") if english else None
+
+
+def comparison_view(table: PublishedTable, labels: Labels, tables: dict[str, PublishedTable] | None = None) -> dict:
     words, language = labels.words, labels.language
     frame = table.frame
+    descriptions = report_figure_descriptions() if language == "nb" else {}
     rows = []
     for i in range(frame.height):
         row = {c: frame[c][i] for c in frame.columns}
@@ -191,19 +312,29 @@ def comparison_view(table: PublishedTable, labels: Labels) -> dict:
             status_text = words.text(f"comparison.status.{status}")
         else:
             status_text = SUPPRESSED_MARK if status is None else str(status)
+        figure, figure_lang = figure_reference(row.get("figure") or "", words)
+        description, description_lang = row.get("description") or "", None
+        if language != "en":
+            key = (measure, row.get("source"), row.get("year"), row.get("category"))
+            description, description_lang = (descriptions[key], None) if key in descriptions else (description, "en")
+        explanation, explanation_lang = comparison_explanation(row, tables or {}, words) or (SUPPRESSED_MARK, None)
         rows.append({
-            "figure": row.get("figure", ""),
-            "description": row.get("description", ""),
+            "figure": figure,
+            "figure_lang": figure_lang,
+            "description": description,
+            "description_lang": description_lang,
             "printed_as": row.get("printed_as", ""),
             "warehouse": warehouse_text,
             "difference": difference_text,
             "status": status or "suppressed",
             "status_text": status_text,
-            "explanation": row.get("explanation") or SUPPRESSED_MARK,
+            "explanation": explanation,
+            "explanation_lang": explanation_lang,
         })  # fmt: skip
     differing = frame.filter(pl.col("status") != "agrees").height if "status" in frame.columns else 0
+    description, description_lang = table_description(table, words)
     return {"rows": rows, "count": frame.height, "differing": differing, "title": labels.table(table.name),
-            "description": table.description}  # fmt: skip
+            "description": description, "description_lang": description_lang}  # fmt: skip
 
 
 def revisions_view(log: pl.DataFrame | None, labels: Labels) -> dict:
@@ -332,7 +463,7 @@ def render_release(
                     figures[item] = charts.diagram(int(key), tables, labels)
                 elif kind == "figure":
                     figures[item] = charts.grouped_figure(key, tables, labels)
-    comparison = comparison_view(tables["report_comparison"], labels) if "report_comparison" in tables else None
+    comparison = comparison_view(tables["report_comparison"], labels, tables) if "report_comparison" in tables else None
     other = next(lang for lang in PAGES if lang != language)
     return (
         html_templates.environment(keep_trailing_newline=True)
@@ -340,9 +471,6 @@ def render_release(
         .render(
             t=words,
             language=language,
-            # The tables' and columns' descriptions and the comparison's explanations are the Parquet metadata's own
-            # words (English, as in the contract): marked as English on a page in another language.
-            data_language=None if language == "en" else "en",
             other_language={
                 "code": other,
                 "name": Words(other).text("language.name"),
@@ -363,7 +491,7 @@ def render_release(
             figures=figures,
             comparison=comparison,
             others=[n for n in ordered if n not in TABLE_ORDER],
-            files=[(n, tables[n].description) for n in ordered],
+            files=[(n, *table_description(tables[n], words)) for n in ordered],
             facts=key_facts(tables, words),
             revisions=revisions_view(revisions_log, labels),
             suppressed_mark=SUPPRESSED_MARK,
