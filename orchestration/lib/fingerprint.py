@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, REPO_ROOT, Settings
@@ -23,15 +24,25 @@ CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".json", ".j2"}
 _SKIPPED_PARTS = {"target", "logs", "dbt_packages", "__pycache__"}
 
 
-def _code_digest() -> str:
+def files_digest(
+    base: Path, parts: Sequence[Path], suffixes: set[str], skipped: set[str] = frozenset()
+) -> hashlib._Hash:
+    """A digest of the files under ``parts`` (folders or single files) with these endings, each
+    by its path relative to ``base`` and its bytes: a rename or an edit changes it. Folders named
+    in ``skipped`` (outputs, caches) are left out."""
     digest = hashlib.sha256()
-    for folder in CODE_FOLDERS:
-        for path in sorted(folder.rglob("*")):
-            relative = path.relative_to(REPO_ROOT)
-            if not path.is_file() or path.suffix not in CODE_SUFFIXES or _SKIPPED_PARTS & set(relative.parts):
+    for part in parts:
+        paths = [part] if part.is_file() else sorted(part.rglob("*"))
+        for path in paths:
+            relative = path.relative_to(base)
+            if not path.is_file() or path.suffix not in suffixes or skipped & set(relative.parts):
                 continue
             digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return digest
+
+
+def _code_digest() -> str:
+    return files_digest(REPO_ROOT, CODE_FOLDERS, CODE_SUFFIXES, _SKIPPED_PARTS).hexdigest()
 
 
 def _deliveries_digest(landing_dir: Path) -> tuple[str, int]:

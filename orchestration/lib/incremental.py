@@ -55,13 +55,9 @@ def _sha256(text: str) -> str:
 
 
 def dbt_code_digest(project_dir: Path = DBT_PROJECT_DIR) -> str:
-    digest = hashlib.sha256()
-    for part in DBT_CODE_PARTS:
-        root = project_dir / part
-        paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in paths:
-            if path.suffix in DBT_CODE_SUFFIXES:
-                digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
+    from orchestration.lib.fingerprint import files_digest
+
+    digest = files_digest(project_dir, [project_dir / part for part in DBT_CODE_PARTS], DBT_CODE_SUFFIXES)
     for package in ENGINE_PACKAGES:
         digest.update(f"{package}=={importlib.metadata.version(package)}\0".encode())
     return digest.hexdigest()

@@ -126,6 +126,15 @@ def build_published_asset() -> dg.AssetsDefinition:
     return _publish_statistics
 
 
+def _write_restricted_lists(context, warehouse, write, folder_name: str) -> dg.MaterializeResult:
+    """Write identified lists only when EVICTIONS_WRITE_RESTRICTED=1 (published.md, restricted/)."""
+    settings = warehouse.settings()
+    if not settings.write_restricted:
+        context.log.info("EVICTIONS_WRITE_RESTRICTED is not 1: no identified lists written")
+        return dg.MaterializeResult(metadata={"written": False})
+    return _lists_written(write(settings) or {}, settings.restricted_dir / folder_name)
+
+
 def _lists_written(lists, folder) -> dg.MaterializeResult:
     """Metadata of identified per-district lists: how many rows per district (never their content)."""
     return dg.MaterializeResult(
@@ -155,13 +164,11 @@ def notification_lists(context: dg.AssetExecutionContext, warehouse: WarehouseRe
 
     from orchestration.lib.notifications import FOLDER, write_notification_lists
 
-    settings = warehouse.settings()
-    if not settings.write_restricted:
-        context.log.info("EVICTIONS_WRITE_RESTRICTED is not 1: no identified lists written")
-        return dg.MaterializeResult(metadata={"written": False})
-    households = pl.read_parquet(table_file(settings.curated_dir, "households"))
-    lists = write_notification_lists(settings, households) or {}
-    return _lists_written(lists, settings.restricted_dir / FOLDER)
+    def write(settings):
+        households = pl.read_parquet(table_file(settings.curated_dir, "households"))
+        return write_notification_lists(settings, households)
+
+    return _write_restricted_lists(context, warehouse, write, FOLDER)
 
 
 @warehouse_asset(
@@ -181,9 +188,4 @@ def notification_lists(context: dg.AssetExecutionContext, warehouse: WarehouseRe
 def forced_sale_warnings(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     from orchestration.lib.forced_sale_warnings import FOLDER, write_forced_sale_warnings
 
-    settings = warehouse.settings()
-    if not settings.write_restricted:
-        context.log.info("EVICTIONS_WRITE_RESTRICTED is not 1: no identified lists written")
-        return dg.MaterializeResult(metadata={"written": False})
-    lists = write_forced_sale_warnings(settings) or {}
-    return _lists_written(lists, settings.restricted_dir / FOLDER)
+    return _write_restricted_lists(context, warehouse, write_forced_sale_warnings, FOLDER)
