@@ -426,7 +426,8 @@ def stage_of(step_key: str) -> str:
         return "release"
     if step_key in {f"ingest_{s}" for s in SOURCES}:
         return "ingest"
-    if step_key == "great_expectations_suites":
+    # GX validates in a worker process beside ingest and dbt: these steps are what is left to wait for.
+    if step_key in {"great_expectations_validation", "great_expectations_suites"}:
         return "validation"
     if step_key == "warehouse_dbt":
         return "dbt"

@@ -26,7 +26,22 @@ DAGSTER_YAML = """\
 # Dagster instance of the eviction-prevention warehouse (written by `evictions`).
 telemetry:
   enabled: false
+# Dagster's SQLite event log with reused connections and a write-ahead log
+# (orchestration/dagster_storage.py): storing events was half of a refresh's time.
+event_log_storage:
+  module: orchestration.dagster_storage
+  class: WarehouseEventLogStorage
+  config:
+    base_dir: {event_log_dir}
 """
+
+
+def dagster_yaml_text(settings: Settings) -> str:
+    """The instance's dagster.yaml: absolute paths, so it is rewritten when the warehouse moves."""
+    import json
+
+    # Dagster's own default place for the event log (history/runs), as a quoted YAML string.
+    return DAGSTER_YAML.format(event_log_dir=json.dumps(str(settings.dagster_home / "history" / "runs")))
 
 
 def _say(message: str) -> None:
@@ -47,8 +62,9 @@ def prepare_environment(settings: Settings) -> None:
         os.environ.setdefault("DBT_USE_COLORS", "false")  # no terminal codes in a log file
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     dagster_yaml = settings.dagster_home / "dagster.yaml"
-    if not dagster_yaml.exists() or dagster_yaml.read_text(encoding="utf-8") != DAGSTER_YAML:
-        dagster_yaml.write_text(DAGSTER_YAML, encoding="utf-8")
+    text = dagster_yaml_text(settings)
+    if not dagster_yaml.exists() or dagster_yaml.read_text(encoding="utf-8") != text:
+        dagster_yaml.write_text(text, encoding="utf-8")
     _write_dotenv(settings)
 
 

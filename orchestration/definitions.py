@@ -20,13 +20,14 @@ from orchestration.defs.publish.assets import (
 from orchestration.defs.publish.release import build_release_asset
 from orchestration.defs.quality.assets import (
     great_expectations_suites,
+    great_expectations_validation,
     ingest_audit,
     ingest_audit_balance,
     reconciliation,
     source_freshness,
 )
 from orchestration.defs.quality.evidence import evidence_site
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import GreatExpectationsResource, WarehouseResource
 from orchestration.defs.schedules.definitions import landing_zone_sensor, monthly_refresh, refresh_job
 
 
@@ -40,6 +41,7 @@ def build_definitions() -> dg.Definitions:
             build_published_asset(),
             build_release_asset(),
             ingest_audit,
+            great_expectations_validation,
             reconciliation,
             evidence_site,
             notification_lists,
@@ -49,7 +51,11 @@ def build_definitions() -> dg.Definitions:
         jobs=[refresh_job()],
         schedules=[monthly_refresh],
         sensors=[landing_zone_sensor],
-        resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
+        resources={
+            "warehouse": WarehouseResource(),
+            "dbt": dbt_resource(),
+            "great_expectations": GreatExpectationsResource(),
+        },
         # `console` is Dagster's own (evictions refresh --verbose); `operator` prints one line per stage.
         loggers={"console": dg.colored_console_logger, "operator": operator_console_logger},
         executor=dg.in_process_executor,

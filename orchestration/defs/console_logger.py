@@ -58,7 +58,10 @@ def _render(record: logging.LogRecord) -> str | None:
     if kind == "STEP_SKIPPED":
         return f"{step}: skipped (an upstream step failed or a blocking check did not pass)"
     if kind == "ASSET_CHECK_EVALUATION" and not data.passed:
-        severity = "blocking, FAILED" if data.severity.value == "ERROR" else "warning"
+        if data.severity.value != "ERROR":
+            severity = "warning"
+        else:
+            severity = "blocking, FAILED" if data.blocking else "FAILED (not blocking)"
         return f"{step}: check {data.check_name} on {data.asset_key.to_user_string()}: {severity}"
     return None
 

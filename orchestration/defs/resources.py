@@ -1,6 +1,7 @@
 """Dagster resources. Configured from the environment; the defaults run the bundled sample."""
 
 import dagster as dg
+from pydantic import PrivateAttr
 
 from orchestration.settings import Settings, load_settings
 
@@ -24,6 +25,30 @@ class WarehouseResource(dg.ConfigurableResource):
         if self.warehouse_dir:
             environ["EVICTIONS_WAREHOUSE_DIR"] = self.warehouse_dir
         return load_settings(environ)
+
+
+class GreatExpectationsResource(dg.ConfigurableResource):
+    """The run's Great Expectations worker process (``orchestration/lib/gx_worker.py``).
+
+    Ingest hands each delivery it loads to the worker, which validates it while the run goes on
+    (ingest of the other sources, dbt); the ``quality/data_docs`` step collects the results. One
+    worker per warehouse and run, started on first use and stopped when the run ends.
+    """
+
+    _workers: dict = PrivateAttr(default_factory=dict)
+
+    def worker(self, paths, run_id: str):
+        from orchestration.lib.gx_worker import ValidationWorker
+
+        key = (paths.root, run_id)
+        if key not in self._workers:
+            self._workers[key] = ValidationWorker(paths, run_id)
+        return self._workers[key]
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        for worker in self._workers.values():
+            worker.close(on_wait=context.log.info if context.log else None)
+        self._workers.clear()
 
 
 def preview_markdown(frame, hidden: tuple[str, ...] = ("person_key",), rows: int = 5) -> dg.MetadataValue:

@@ -35,8 +35,9 @@ PUBLISHING = r"published \d+ (curated|statistics) tables"
 STAGES = [
     ("job", r"running job 'refresh'"),  # Dagster has started the run (ingest and GX print only for new deliveries)
     ("ingest", r": validating "),
-    ("gx", r"great_expectations|GX [a-z]+/"),
     ("dbt", r"Running dbt command"),
+    # GX validates in a worker beside ingest and dbt; its step collects the results after dbt.
+    ("gx", r"great_expectations|GX [a-z]+/"),
     ("publish", r"published \d+ (curated|statistics) tables"),
     ("done", r"refresh (succeeded|FAILED)"),
 ]

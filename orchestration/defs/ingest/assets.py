@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from orchestration.defs.resources import WarehouseResource, preview_markdown
+from orchestration.defs.resources import GreatExpectationsResource, WarehouseResource, preview_markdown
 from orchestration.defs.specs import asset_spec
 from orchestration.lib.contract import SOURCE_SYSTEMS, SOURCES, files_of
 from orchestration.lib.ingest import ingest_source, write_ingest_audit
@@ -58,7 +58,12 @@ def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
         description=f"Validates and loads every ready delivery from {SOURCE_SYSTEMS[source]}.",
         retry_policy=INGEST_RETRY,
     )
-    def _ingest(context: dg.AssetExecutionContext, config: IngestConfig, warehouse: WarehouseResource):
+    def _ingest(
+        context: dg.AssetExecutionContext,
+        config: IngestConfig,
+        warehouse: WarehouseResource,
+        great_expectations: GreatExpectationsResource,
+    ):
         settings = warehouse.settings()
         try:
             with warehouse_lock(settings.state_dir, f"ingest-{source}", wait_seconds=3600, on_wait=context.log.info):
@@ -83,6 +88,12 @@ def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
         # Checks beyond the contract (empty file, volume drop, quarantine share): warn, never block.
         for warning in result.warnings:
             context.log.warning(f"beyond the contract, not blocking: {warning}")
+        if result.loaded:
+            # Great Expectations validates these while the run goes on (quality/data_docs collects).
+            worker = great_expectations.worker(settings.paths, context.run_id)
+            for delivery_date in result.loaded:
+                worker.submit(source, delivery_date)
+            context.log.info(f"{source}: {len(result.loaded)} deliveries handed to Great Expectations")
         if result.refused:
             # The run stops here: the auditors' page must still show the refusal.
             from orchestration.lib.evidence import build_evidence_site

@@ -1,13 +1,15 @@
 """Publishing dbt's marts to ``curated/`` and its statistics to ``published/``.
 
 Each table is written atomically; readers see the old file or the new one. The
-step depends on the dbt models, so a failed ``dbt build`` (including a failed
-blocking test) leaves every published file at its previous version.
+step depends on the dbt models and on ``quality/data_docs`` (Great Expectations, validated
+beside dbt), so a failed ``dbt build`` (including a failed blocking test) or a failed critical
+expectation leaves every published file at its previous version.
 """
 
 import dagster as dg
 
 from orchestration.defs.ingest.assets import raw_asset_key
+from orchestration.defs.quality.assets import DATA_DOCS_KEY
 from orchestration.defs.resources import WarehouseResource, preview_markdown
 from orchestration.defs.specs import asset_spec, warehouse_asset
 from orchestration.lib import publish
@@ -47,7 +49,8 @@ def build_curated_asset() -> dg.AssetsDefinition:
     specs = [
         asset_spec(
             ["curated", name],
-            deps=[_dbt_key("marts", name)],
+            # Published only once Great Expectations has passed the raw deliveries (quality/data_docs).
+            deps=[_dbt_key("marts", name), DATA_DOCS_KEY],
             group_name="curated",
             description=f"curated/{name}.parquet: the dbt mart `{name}` for authorised analysts (pseudonymised).",
             kinds={"parquet"},
@@ -72,7 +75,7 @@ def build_published_asset() -> dg.AssetsDefinition:
     specs = [
         asset_spec(
             ["published", name],
-            deps=[_dbt_key("published", name)],
+            deps=[_dbt_key("published", name), DATA_DOCS_KEY],
             group_name="published",
             description=f"published/{name}.parquet: disclosure-controlled statistics table.",
             kinds={"parquet"},
@@ -82,7 +85,7 @@ def build_published_asset() -> dg.AssetsDefinition:
     specs.append(
         asset_spec(
             REVISIONS_KEY,
-            deps=[_dbt_key("published", name) for name in names],
+            deps=[*(_dbt_key("published", name) for name in names), DATA_DOCS_KEY],
             group_name="published",
             description="published/revisions.parquet: the revision log - every published figure a refresh "
             "changed (table, row key, column, old and new value, run, date); appended, never rewritten.",

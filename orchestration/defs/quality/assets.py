@@ -3,13 +3,17 @@
 import dagster as dg
 
 from orchestration.defs.ingest.assets import raw_asset_key
-from orchestration.defs.resources import WarehouseResource, preview_markdown
-from orchestration.defs.specs import warehouse_asset
+from orchestration.defs.resources import GreatExpectationsResource, WarehouseResource, preview_markdown
+from orchestration.defs.specs import asset_spec, warehouse_asset
 from orchestration.lib import publish
 from orchestration.lib.contract import EXPECTED_DELIVERY_INTERVAL_DAYS, FILES
 from orchestration.lib.ingest import loaded_deliveries, write_ingest_audit
 
 QUALITY_GROUP = "quality"
+GX_CHECK_NAME = "great_expectations"
+DATA_DOCS_KEY = dg.AssetKey(["quality", "data_docs"])
+# The gate publication waits for: no loaded delivery's latest validation failed a critical expectation.
+GX_GATE_CHECK_NAME = "no_critical_expectation_failed"
 
 
 @warehouse_asset(
@@ -64,7 +68,7 @@ def ingest_audit_balance(warehouse: WarehouseResource):
 @warehouse_asset(
     key=["quality", "reconciliation"],
     group_name=QUALITY_GROUP,
-    deps=[dg.AssetKey(["dbt", "quality", "reconciliation"])],
+    deps=[dg.AssetKey(["dbt", "quality", "reconciliation"]), DATA_DOCS_KEY],
     description="quality/reconciliation.parquet: one row per finding that sources disagree or a rule of "
     "conduct was broken (pseudonymised keys only).",
     kinds={"parquet"},
@@ -88,9 +92,6 @@ def reconciliation(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     )
 
 
-GX_CHECK_NAME = "great_expectations"
-
-
 def _deliveries_to_validate(settings, source: str, run_id: str) -> list[str]:
     """Loaded deliveries of a source not validated yet, or loaded again by this run."""
     from orchestration.lib.ingest import IngestLog, ingest_log_path
@@ -104,48 +105,152 @@ def _deliveries_to_validate(settings, source: str, run_id: str) -> list[str]:
     return sorted(due)
 
 
+def _latest_validations(settings) -> dict[tuple[str, str], object]:
+    """The latest recorded validation of every delivery now in the raw layer."""
+    from orchestration.lib import gx_validation
+    from orchestration.lib.ingest import IngestLog, ingest_log_path
+
+    loaded = {
+        (source, entry["delivery_date"])
+        for source in sorted({spec.source for spec in FILES})
+        for entry in IngestLog(ingest_log_path(settings.warehouse_dir, source)).deliveries.values()
+    }
+    latest = {}
+    for validation in gx_validation.load_validations(settings.paths):  # oldest first
+        key = (validation.source, validation.delivery_date)
+        if key in loaded:
+            latest[key] = validation
+    return latest
+
+
+def _data_docs_stale(paths) -> bool:
+    """Data Docs missing, or older than a recorded validation (one left by a run that stopped early)."""
+    index = paths.data_docs_index
+    if not index.exists():
+        return True
+    built = index.stat().st_mtime
+    return any(path.stat().st_mtime > built for path in paths.validations_dir.glob("*/*/*.json"))
+
+
+@dg.multi_asset(
+    name="great_expectations_validation",
+    specs=[
+        asset_spec(
+            DATA_DOCS_KEY,
+            group_name=QUALITY_GROUP,
+            deps=[raw_asset_key(spec.source, spec.stem) for spec in FILES],
+            description="quality/data_docs/index.html: the Great Expectations suites (expectations/<source>.json) "
+            "run on each new raw delivery, recorded values-free under quality/validations/ and rendered for "
+            "auditors. Validation runs in a worker process beside ingest and dbt; publication waits for it.",
+            kinds={"great_expectations", "html"},
+        )
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            GX_GATE_CHECK_NAME,
+            asset=DATA_DOCS_KEY,
+            description="No delivery in the raw layer has a failed critical expectation in its latest validation: "
+            "until one has (a corrected delivery reloaded), nothing is published.",
+            blocking=True,
+        )
+    ],
+    # After dbt in the in-process executor: the worker validates while dbt builds, this step collects.
+    op_tags={"dagster/priority": "-1"},
+)
+def great_expectations_validation(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, great_expectations: GreatExpectationsResource
+):
+    settings = warehouse.settings()
+    run_id = context.run.run_id
+    worker = great_expectations.worker(settings.paths, run_id)
+    due = [
+        (source, delivery_date)
+        for source in sorted({spec.source for spec in FILES})
+        for delivery_date in _deliveries_to_validate(settings, source, run_id)
+    ]
+    handed_over = set(worker.submitted())
+    for source, delivery_date in due:
+        worker.submit(source, delivery_date)
+    if due:
+        context.log.info(
+            f"GX: {len(due)} deliveries to validate ({len(handed_over & set(due))} handed over by ingest); collecting"
+        )
+    validated = []
+    for source, delivery_date in due:
+        validation = worker.result(source, delivery_date)
+        validated.append(validation)
+        context.log.info(
+            f"GX {source}/{delivery_date}: {validation.successful_expectations}/"
+            f"{validation.evaluated_expectations} expectations met"
+        )
+        # A failed expectation named with its file, rule and count (values never appear).
+        for failure in validation.failures:
+            log = context.log.error if failure.severity == "critical" else context.log.warning
+            log(
+                f"GX {source}/{delivery_date}/{failure.file}: {failure.severity} expectation not met: "
+                f"{failure.expectation_type}({failure.column or ''}), rule: {failure.rule}; {failure.observed}"
+            )
+    docs = settings.paths.data_docs_index
+    # Data Docs change only with a new validation; rebuilding them costs GX's import (in the worker).
+    if validated or _data_docs_stale(settings.paths):
+        docs = worker.build_data_docs()
+    critical = sorted(
+        f"{source}/{delivery_date}"
+        for (source, delivery_date), validation in _latest_validations(settings).items()
+        if not validation.critical_success
+    )
+    yield dg.MaterializeResult(
+        asset_key=DATA_DOCS_KEY,
+        metadata={
+            "deliveries_validated_now": [f"{v.source}/{v.delivery_date}" for v in validated],
+            "expectations_failed_now": sum(v.unsuccessful_expectations for v in validated),
+            "path": dg.MetadataValue.path(str(docs)),
+        },
+    )
+    if critical:
+        context.log.error(
+            f"GX: a critical expectation failed in {', '.join(critical)}: nothing is published until "
+            "a corrected delivery is reloaded"
+        )
+    yield dg.AssetCheckResult(
+        asset_key=DATA_DOCS_KEY,
+        check_name=GX_GATE_CHECK_NAME,
+        passed=not critical,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "deliveries_with_critical_failures": critical,
+            "deliveries_checked": len(_latest_validations(settings)),
+        },
+    )
+
+
 @dg.multi_asset_check(
     name="great_expectations_suites",
     specs=[
         dg.AssetCheckSpec(
             GX_CHECK_NAME,
             asset=raw_asset_key(spec.source, spec.stem),
+            additional_deps=[DATA_DOCS_KEY],
             description=f"The Great Expectations suite {spec.source}.{spec.stem} (expectations/{spec.source}.json) "
-            "on each new delivery; results in quality/data_docs/index.html.",
-            blocking=True,
+            "on each new delivery; results in quality/data_docs/index.html. Not blocking here, so dbt does not "
+            "wait for validation: publication waits for quality/data_docs and its check "
+            f"{GX_GATE_CHECK_NAME}.",
         )
         for spec in FILES
     ],
 )
 def great_expectations_suites(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
-    """One step for all sources, so Great Expectations is imported once per refresh."""
+    """Each raw table's result of this run's validations, read from quality/validations/ (no GX import)."""
     from orchestration.lib import gx_validation
 
     settings = warehouse.settings()
     results: dict[tuple[str, str], list] = {}
-    for source in sorted({spec.source for spec in FILES}):
-        for delivery_date in _deliveries_to_validate(settings, source, context.run.run_id):
-            tables = gx_validation.read_delivery_tables(settings.raw_dir, source, delivery_date)
-            validation = gx_validation.validate_delivery(
-                source, delivery_date, tables, context.run.run_id, paths=settings.paths
-            )
-            context.log.info(
-                f"GX {source}/{delivery_date}: {validation.successful_expectations}/"
-                f"{validation.evaluated_expectations} expectations met"
-            )
-            # A failed expectation named with its file, rule and count (values never appear).
-            for failure in validation.failures:
-                log = context.log.error if failure.severity == "critical" else context.log.warning
-                log(
-                    f"GX {source}/{delivery_date}/{failure.file}: {failure.severity} expectation not met: "
-                    f"{failure.expectation_type}({failure.column or ''}), rule: {failure.rule}; {failure.observed}"
-                )
-            for file in validation.files:
-                results.setdefault((source, file.file), []).append((validation, file))
+    for validation in gx_validation.load_validations(settings.paths):
+        if validation.run_id != context.run.run_id:
+            continue
+        for file in validation.files:
+            results.setdefault((validation.source, file.file), []).append((validation, file))
     docs = settings.paths.data_docs_index
-    # Data Docs change only with a new validation; rebuilding them imports GX (~10 s).
-    if results or not docs.exists():
-        docs = gx_validation.build_data_docs(settings.paths)
     for spec in FILES:
         runs = results.get((spec.source, spec.stem), [])
         failed_critical = [v for v, f in runs if not f.success and not v.critical_success]

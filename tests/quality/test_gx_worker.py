@@ -1,0 +1,66 @@
+"""The Great Expectations worker process: same results as in the Dagster process, recorded, stoppable."""
+
+from __future__ import annotations
+
+import os
+
+from orchestration.lib import gx_validation
+from orchestration.lib.gx_worker import ValidationWorker
+from orchestration.lib.ingest import ingest_source
+from orchestration.lib.paths import WarehousePaths
+from orchestration.settings import BUNDLED_SAMPLE_DIR
+
+KEY = "test-key"
+
+
+def _kemner_warehouse(tmp_path) -> tuple[WarehousePaths, list[str]]:
+    result = ingest_source("kemner", BUNDLED_SAMPLE_DIR, tmp_path, KEY, progress=lambda _: None, run_id="run-worker")
+    assert len(result.loaded) >= 2
+    return WarehousePaths(tmp_path), result.loaded
+
+
+def _worker_pid() -> int:
+    return os.getpid()
+
+
+def test_the_worker_validates_in_another_process_as_the_dagster_process_would(tmp_path, gx):
+    paths, dates = _kemner_warehouse(tmp_path)
+    worker = ValidationWorker(paths, "run-worker")
+    try:
+        for delivery_date in dates:
+            worker.submit("kemner", delivery_date)
+        assert worker.submitted() == [("kemner", d) for d in sorted(dates)]
+        assert worker._pool().submit(_worker_pid).result() != os.getpid()
+        in_worker = worker.result("kemner", dates[0])
+        docs = worker.build_data_docs()
+    finally:
+        worker.close()
+    tables = gx_validation.read_delivery_tables(paths.raw_dir, "kemner", dates[0])
+    here = gx_validation.validate_delivery("kemner", dates[0], tables, "run-here")
+    assert in_worker.evaluated_expectations == here.evaluated_expectations > 0
+    assert in_worker.successful_expectations == here.successful_expectations
+    assert [(f.file, f.success, f.rows) for f in in_worker.files] == [(f.file, f.success, f.rows) for f in here.files]
+    # recorded by the worker, values-free, where the Data Docs and the gate read it
+    recorded = [(v.source, v.delivery_date, v.run_id) for v in gx_validation.load_validations(paths)]
+    assert recorded == [("kemner", d, "run-worker") for d in sorted(dates)]
+    assert docs == paths.data_docs_index and docs.exists()
+
+
+def test_closing_drops_validations_not_started_so_the_next_refresh_does_them(tmp_path):
+    paths, dates = _kemner_warehouse(tmp_path)
+    worker = ValidationWorker(paths, "run-stopped")
+    for delivery_date in dates:
+        worker.submit("kemner", delivery_date)
+    worker.close()  # right away: the worker is still importing GX
+    assert not worker.started
+    validated = {v.delivery_date for v in gx_validation.load_validations(paths)}
+    # at most the one that was running when it was asked to stop; never half a record
+    assert len(validated) <= 1
+    for delivery_date in set(dates) - validated:
+        assert not paths.validation_dir("kemner", delivery_date).exists()
+
+
+def test_a_worker_never_used_starts_no_process(tmp_path):
+    worker = ValidationWorker(WarehousePaths(tmp_path), "run-idle")
+    worker.close()
+    assert not worker.started
