@@ -295,7 +295,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# polars allocates through its own jemalloc, which by default (polars sets dirty_decay_ms:500) keeps
+# freed pages for half a second: within the ingest of one big file that let the freed copies of
+# earlier steps pile up (peak 1.54 GB for a 2.9-million-row ledger, 1.36 GB when returned at once,
+# in the same time). jemalloc reads this when polars is first loaded, so it is set before anything
+# imports polars (polars adds its defaults in front; the later entries win); the GX worker
+# inherits it. An operator's own setting wins.
+JEMALLOC_CONF_VARIABLE = "_RJEM_MALLOC_CONF"
+JEMALLOC_RETURN_MEMORY_AT_ONCE = "dirty_decay_ms:0,muzzy_decay_ms:0"
+
+
+def return_freed_memory_at_once() -> None:
+    if "polars" not in sys.modules:
+        os.environ.setdefault(JEMALLOC_CONF_VARIABLE, JEMALLOC_RETURN_MEMORY_AT_ONCE)
+
+
 def main(argv: list[str] | None = None) -> int:
+    return_freed_memory_at_once()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
