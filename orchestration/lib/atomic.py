@@ -130,6 +130,68 @@ def stage_parquet(
     return StagedFile(temporary, target)
 
 
+class StagedParquetWriter:
+    """``stage_parquet`` for a table written in parts (a big file validated chunk by chunk).
+
+    The parts are appended to one temporary file beside ``target``; :meth:`finish` closes and
+    syncs it and returns the :class:`StagedFile`. Every part must have the same schema. When no
+    part had a row, the file holds the schema of the last part given (an empty table, as
+    ``stage_parquet`` writes it).
+    """
+
+    def __init__(self, target: Path, *, private_root: Path | None = None, **described: object) -> None:
+        self.target = target
+        self.private_root = private_root
+        self.described = described
+        self.temporary: Path | None = None
+        self._writer: pq.ParquetWriter | None = None
+        self._empty: pa.Table | None = None
+
+    def _open(self, schema: pa.Schema) -> None:
+        if self.private_root is not None:
+            make_private_dirs(self.target.parent, self.private_root)
+        else:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(self.target)
+        self.temporary = self.target.parent / f".{self.target.name}.tmp-{uuid.uuid4().hex}"
+        if self.private_root is not None:
+            os.close(os.open(self.temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        self._writer = pq.ParquetWriter(self.temporary, schema, compression="zstd")
+
+    def write(self, data: pl.DataFrame | pa.Table) -> None:
+        table = data.to_arrow() if isinstance(data, pl.DataFrame) else data
+        if self.described:
+            table = with_descriptions(table, **self.described)  # type: ignore[arg-type]
+        if table.num_rows == 0:
+            self._empty = table
+            return
+        if self._writer is None:
+            self._open(table.schema)
+        self._writer.write_table(table)
+
+    @property
+    def rows_written(self) -> bool:
+        return self._writer is not None
+
+    def finish(self) -> StagedFile:
+        if self._writer is None:
+            if self._empty is None:
+                raise ValueError(f"nothing was written for {self.target}")
+            return stage_parquet(self._empty, self.target, private_root=self.private_root)
+        self._writer.close()
+        self._writer = None
+        with self.temporary.open("rb") as handle:
+            os.fsync(handle.fileno())
+        return StagedFile(self.temporary, self.target)
+
+    def abort(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self.temporary is not None:
+            self.temporary.unlink(missing_ok=True)
+
+
 def write_parquet_atomic(data: pl.DataFrame | pa.Table, target: Path, **described: object) -> Path:
     return stage_parquet(data, target, **described).commit()
 

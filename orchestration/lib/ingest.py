@@ -54,7 +54,14 @@ from orchestration.lib.paths import (
     raw_file,
     raw_table_dir,
 )
-from orchestration.lib.rows import REASON, ROW_NUMBER, ValidatedFile, validate_rows
+from orchestration.lib.rows import (
+    REASON,
+    ROW_NUMBER,
+    ValidatedFile,
+    file_row_index,
+    loaded_key_and_content,
+    validate_rows,
+)
 
 Progress = Callable[[str], None]
 
@@ -249,6 +256,15 @@ def _read_strings(spec: FileSpec, path: Path, delivery: Delivery, entry: Manifes
 
     header = [c.strip() for c in frame.columns]
     frame.columns = header
+    _check_header(spec, header, delivery, entry)
+    expected = list(spec.column_names)
+    if frame.height != entry.rows:
+        raise delivery.refuse(f"the file has {frame.height} data rows, the manifest says {entry.rows}", entry.name)
+    return frame.select(expected).with_row_index(ROW_NUMBER, offset=1).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
+
+
+def _check_header(spec: FileSpec, header: list[str], delivery: Delivery, entry: ManifestEntry) -> None:
+    """Refuse a file whose header (names stripped) is not exactly the contract's columns."""
     expected = list(spec.column_names)
     missing = [c for c in expected if c not in header]
     unknown = [c for c in header if c not in expected]
@@ -268,9 +284,6 @@ def _read_strings(spec: FileSpec, path: Path, delivery: Delivery, entry: Manifes
         if len(header) != len(set(header)):
             details.append("a column appears twice")
         raise delivery.refuse("header does not match the contract: " + ", ".join(details), entry.name)
-    if frame.height != entry.rows:
-        raise delivery.refuse(f"the file has {frame.height} data rows, the manifest says {entry.rows}", entry.name)
-    return frame.select(expected).with_row_index(ROW_NUMBER, offset=1).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
 
 
 def _without_trailing_empty_rows(frame: pl.DataFrame) -> pl.DataFrame:
@@ -284,26 +297,48 @@ def _without_trailing_empty_rows(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.head(int(last[-1]) + 1 if len(last) else 0)
 
 
+def _earlier_deliveries(spec: FileSpec, raw_dir: Path, delivery_date: str) -> list[Path]:
+    return [p for p in raw_table_dir(raw_dir, spec.source, spec.stem).glob(DELIVERY_FILES) if p.stem != delivery_date]
+
+
+def _postings_delivered_before(
+    spec: FileSpec, raw_dir: Path, delivery_date: str, keys: pl.DataFrame, content: list[str]
+) -> pl.DataFrame:
+    """The earlier deliveries' rows (``content`` columns) whose key is among ``keys``.
+
+    Streamed, so only the earlier postings that share a key with this delivery are held, never
+    the whole earlier ledger.
+    """
+    return (
+        pl.scan_parquet(_earlier_deliveries(spec, raw_dir, delivery_date))
+        .select(content)
+        .join(keys.lazy(), on=spec.key[0], how="semi")
+        .collect(engine="streaming")
+    )
+
+
 def _drop_postings_loaded_before(
-    spec: FileSpec, validated: ValidatedFile, raw_dir: Path, strings: pl.DataFrame, delivery_date: str
+    spec: FileSpec,
+    validated: ValidatedFile,
+    raw_dir: Path,
+    strings: pl.DataFrame,
+    delivery_date: str,
+    delivered_before: pl.DataFrame | None = None,
 ) -> ValidatedFile:
-    """Incremental files: a posting delivered again unchanged counts once; changed, it is quarantined."""
-    earlier_files = [
-        p for p in raw_table_dir(raw_dir, spec.source, spec.stem).glob(DELIVERY_FILES) if p.stem != delivery_date
-    ]
-    if not earlier_files or validated.loaded.is_empty():
+    """Incremental files: a posting delivered again unchanged counts once; changed, it is quarantined.
+
+    ``delivered_before``: the earlier rows sharing a key with the whole file, looked up once
+    for a file validated in chunks (``_postings_delivered_before``).
+    """
+    if validated.loaded.is_empty() or not _earlier_deliveries(spec, raw_dir, delivery_date):
         return validated
     key = spec.key[0]
     content = [c for c in validated.loaded.columns if c not in (ROW_NUMBER, "delivery_date")]
     new_keys = validated.loaded.select(key)
-    # Streamed, so only the earlier postings that share a key with this delivery are held,
-    # never the whole earlier ledger.
-    earlier = (
-        pl.scan_parquet(earlier_files)
-        .select(content)
-        .join(new_keys.lazy(), on=key, how="semi")
-        .collect(engine="streaming")
-    )
+    if delivered_before is None:
+        earlier = _postings_delivered_before(spec, raw_dir, delivery_date, new_keys, content)
+    else:
+        earlier = delivered_before.join(new_keys, on=key, how="semi")
     if earlier.is_empty():
         return validated
     seen = validated.loaded.join(earlier.with_columns(pl.lit(True).alias("__same__")), on=content, how="left")
@@ -317,7 +352,10 @@ def _drop_postings_loaded_before(
     loaded = validated.loaded.join(earlier.select(key), on=key, how="anti")
     return ValidatedFile(
         loaded=loaded,
-        quarantined=pl.concat([validated.quarantined, conflicts.select(validated.quarantined.columns)]),
+        # in row order, as every quarantine file (a file validated in chunks is written chunk by chunk)
+        quarantined=pl.concat([validated.quarantined, conflicts.select(validated.quarantined.columns)]).sort(
+            ROW_NUMBER
+        ),
         rows=validated.rows,
         collapsed=validated.collapsed + repeated.height,
     )
@@ -359,6 +397,11 @@ def _validate_delivery(
         for entry in delivery.files:
             spec = file_spec(delivery.source, entry.name)
             readable = transcode_and_verify(delivery, spec, entry, scratch)
+            if spec.format.container != "xlsx" and entry.rows > CHUNK_ROWS:
+                results[entry.name] = _validate_in_chunks(
+                    delivery, spec, entry, readable, raw_dir, quarantine_dir, pseudonym_key, run_id
+                )
+                continue
             strings = _read_strings(spec, readable, delivery, entry)
             validated = validate_rows(spec, strings, delivery.date, pseudonym_key)
             if spec.kind == "incremental":
@@ -395,6 +438,119 @@ def _validate_delivery(
                 staged.discard()
         raise
     return results
+
+
+# A text file with more data rows than this is validated this many rows at a time, so the memory a
+# delivery needs does not grow with the size of its biggest file (issue #15: 25 M postings in 2 GB).
+# Measured on the 10 M zone's boei deliveries (2.9 M ledger rows, 970 k tenancies): peak RSS of
+# the ingest 1.54 GB whole, 0.83 GB in chunks of 500 000.
+CHUNK_ROWS = 500_000
+
+
+def _scan_strings(spec: FileSpec, path: Path, delivery: Delivery, entry: ManifestEntry) -> pl.LazyFrame:
+    """``_read_strings`` as a lazy scan: the header is checked and the data rows counted first."""
+    options = dict(separator=spec.format.separator, infer_schema=False, quote_char='"', raise_if_empty=False)
+    raw_header = pl.read_csv(path, n_rows=0, **options).columns
+    header = [c.strip() for c in raw_header]
+    _check_header(spec, header, delivery, entry)
+    lazy = pl.scan_csv(path, **options)
+    renamed = {raw: clean for raw, clean in zip(raw_header, header, strict=True) if raw != clean}
+    if renamed:
+        lazy = lazy.rename(renamed)
+    rows = lazy.select(pl.len()).collect().item()
+    if rows != entry.rows:
+        raise delivery.refuse(f"the file has {rows} data rows, the manifest says {entry.rows}", entry.name)
+    return (
+        lazy.select(list(spec.column_names))
+        .with_row_index(ROW_NUMBER, offset=1)
+        .with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
+    )
+
+
+def _merged_reasons(
+    counted: dict[str, tuple[int, list[int]]], more: dict[str, tuple[int, list[int]]]
+) -> dict[str, tuple[int, list[int]]]:
+    """``reason_counts`` of two parts of a file, as of the whole (same order, same first rows)."""
+    merged = dict(counted)
+    for code, (rows, first) in more.items():
+        before, shown = merged.get(code, (0, []))
+        merged[code] = (before + rows, sorted(shown + first)[:FIRST_ROWS_SHOWN])
+    return dict(sorted(merged.items(), key=lambda item: (-item[1][0], item[0])))
+
+
+def _validate_in_chunks(
+    delivery: Delivery,
+    spec: FileSpec,
+    entry: ManifestEntry,
+    readable: Path,
+    raw_dir: Path,
+    quarantine_dir: Path,
+    pseudonym_key: str,
+    run_id: str | None,
+) -> CheckedFile:
+    """Validate a big text file ``CHUNK_ROWS`` rows at a time, with the same result as at once.
+
+    A first pass over the whole file keeps only a hash and the key of each row, for the two
+    checks that need the whole file (identical rows loaded once, a key shared by two different
+    rows); then each chunk is parsed and checked like a small file and appended to the staged
+    raw (and quarantine) Parquet files. The raw file's rows and the quarantine's are those the
+    whole-file path writes, in the same order.
+    """
+    meta = dict(
+        table_name=f"raw.{raw_table_name(spec)}",
+        description=spec.description,
+        deliveries=[f"{delivery.source}/{delivery.delivery_date}"],
+        run_id=run_id,
+    )
+    loaded_writer = atomic.StagedParquetWriter(raw_path(raw_dir, spec, delivery.delivery_date), **meta)
+    quarantine_writer = atomic.StagedParquetWriter(
+        quarantine_path(quarantine_dir, spec, delivery.delivery_date), private_root=quarantine_dir, **meta
+    )
+    rows = loaded = quarantined = collapsed = 0
+    reasons: dict[str, tuple[int, list[int]]] = {}
+    staged: list[atomic.StagedFile] = []
+    try:
+        try:
+            lazy = _scan_strings(spec, readable, delivery, entry)
+            whole_file = file_row_index(spec, lazy)
+            delivered_before = None
+            if spec.kind == "incremental" and _earlier_deliveries(spec, raw_dir, delivery.delivery_date):
+                keys, content = loaded_key_and_content(spec, lazy)
+                delivered_before = _postings_delivered_before(spec, raw_dir, delivery.delivery_date, keys, content)
+            for strings in lazy.collect_batches(chunk_size=CHUNK_ROWS, maintain_order=True):
+                validated = validate_rows(spec, strings, delivery.date, pseudonym_key, whole_file=whole_file)
+                if spec.kind == "incremental":
+                    validated = _drop_postings_loaded_before(
+                        spec, validated, raw_dir, strings, delivery.delivery_date, delivered_before
+                    )
+                rows += validated.rows
+                loaded += validated.loaded.height
+                quarantined += validated.quarantined.height
+                collapsed += validated.collapsed
+                reasons = _merged_reasons(reasons, reason_counts(validated.quarantined))
+                loaded_writer.write(validated.loaded)
+                if validated.quarantined.height:
+                    quarantine_writer.write(validated.quarantined)
+                del strings, validated
+        except DeliveryRefused:
+            raise
+        except _UNREADABLE as error:
+            raise delivery.refuse(
+                f"cannot be read as {spec.format.name}: {_reader_message(error)}", entry.name
+            ) from None
+        if rows != entry.rows:  # the count and the chunks read the file alike; never trust it blindly
+            raise delivery.refuse(f"the file has {rows} data rows, the manifest says {entry.rows}", entry.name)
+        staged.append(loaded_writer.finish())
+        if quarantine_writer.rows_written:
+            staged.append(quarantine_writer.finish())
+    except BaseException:
+        loaded_writer.abort()
+        quarantine_writer.abort()
+        for file in staged:
+            file.discard()
+        raise
+    assert rows == loaded + quarantined + collapsed
+    return CheckedFile(spec, rows, loaded, quarantined, collapsed, staged, reasons)
 
 
 def ingest_source(

@@ -186,18 +186,77 @@ def _first_of_identical_rows(strings: pl.DataFrame, names: list[str]) -> pl.Seri
     return positioned.select(~pl.col("__position__").is_in(repeats.implode())).to_series()
 
 
+@dataclass(frozen=True)
+class FileRowIndex:
+    """What the row checks need to know about the whole file when it is validated in chunks."""
+
+    repeats: pl.Series  # row numbers of the repeats of an earlier, identical row (loaded once)
+    duplicate_keys: pl.Series  # row numbers of distinct rows whose key another distinct row has
+
+
+def file_row_index(spec: FileSpec, lazy_strings: pl.LazyFrame) -> FileRowIndex:
+    """``FileRowIndex`` of a whole file, holding only a hash and the key of each row.
+
+    The same decisions as ``_first_of_identical_rows`` and the duplicate-key rule of
+    ``validate_rows`` on the whole file: rows are told apart by the same 64-bit hash, and only
+    rows whose hash occurs more than once are read again and compared value by value.
+    """
+    names = list(spec.column_names)
+    row_hash = functools.reduce(
+        lambda combined, column_hash: combined.xor(column_hash),
+        [pl.col(name).hash(seed=position) for position, name in enumerate(names)],
+    )
+    index = lazy_strings.select(
+        pl.col(ROW_NUMBER), row_hash.alias("__hash__"), *(parsing.blank_to_null(pl.col(k)).alias(k) for k in spec.key)
+    ).collect(engine="streaming")
+    candidates = index.filter(pl.col("__hash__").is_duplicated()).get_column(ROW_NUMBER)
+    repeats = pl.Series(ROW_NUMBER, [], dtype=pl.Int64)
+    if not candidates.is_empty():
+        rows = (
+            lazy_strings.filter(pl.col(ROW_NUMBER).is_in(candidates.implode()))
+            .collect(engine="streaming")
+            .sort(ROW_NUMBER)
+        )
+        repeats = rows.filter(~pl.struct(names).is_first_distinct()).get_column(ROW_NUMBER)
+    distinct = index.filter(~pl.col(ROW_NUMBER).is_in(repeats.implode()))
+    present = pl.all_horizontal(pl.col(k).is_not_null() for k in spec.key)
+    shared = distinct.filter(present & (pl.len().over(list(spec.key)) > 1)).get_column(ROW_NUMBER)
+    return FileRowIndex(repeats=repeats, duplicate_keys=shared)
+
+
+def loaded_key_and_content(spec: FileSpec, lazy_strings: pl.LazyFrame) -> tuple[pl.DataFrame, list[str]]:
+    """The whole file's distinct parsed keys, as ``validate_rows`` loads them, and the loaded
+    columns that hold content (what a posting delivered again is compared on)."""
+    personal = {c.name for c in spec.columns if c.personal or c.national_id}
+    content = [n for n in spec.column_names if n not in personal]
+    if spec.national_id_column is not None:
+        content += ["person_key", "sex", "age_band"]
+    key = spec.key[0]
+    keys = lazy_strings.select(_parse_expr(spec, key).alias(key)).collect(engine="streaming")
+    return keys.unique(), content
+
+
 def validate_rows(
     spec: FileSpec,
     strings: pl.DataFrame,
     delivery_date: dt.date,
     pseudonym_key: str,
+    whole_file: FileRowIndex | None = None,
 ) -> ValidatedFile:
-    """Parse and check every row of one file; see the module docstring."""
+    """Parse and check every row of one file; see the module docstring.
+
+    ``strings`` is the whole file, or one chunk of it with ``whole_file`` (``file_row_index``)
+    telling which of its rows repeat an earlier identical row and which share a key with
+    another row anywhere in the file: the two checks that need more than the chunk.
+    """
     names = list(spec.column_names)
     rows = strings.height
 
     # Exact duplicates (every column identical) are loaded once.
-    first = _first_of_identical_rows(strings, names)
+    if whole_file is None:
+        first = _first_of_identical_rows(strings, names)
+    else:
+        first = strings.select(~pl.col(ROW_NUMBER).is_in(whole_file.repeats.implode())).to_series()
     collapsed = rows - int(first.sum())
     # Filtering copies the file; most files have no exact duplicate to drop.
     distinct = strings.filter(first) if collapsed else strings
@@ -225,9 +284,12 @@ def validate_rows(
     # Two different rows with the same key: neither can be trusted, both are quarantined.
     key_text = [parsing.blank_to_null(pl.col(k)) for k in spec.key]
     key_present = pl.all_horizontal(k.is_not_null() for k in key_text)
-    reasons.append(
-        pl.when(key_present & (pl.len().over(key_text) > 1)).then(pl.lit(f"duplicate_key:{','.join(spec.key)}"))
+    shared_key = (
+        pl.len().over(key_text) > 1
+        if whole_file is None
+        else pl.col(ROW_NUMBER).is_in(whole_file.duplicate_keys.implode())
     )
+    reasons.append(pl.when(key_present & shared_key).then(pl.lit(f"duplicate_key:{','.join(spec.key)}")))
 
     frame = frame.with_columns(pl.concat_str(reasons, separator="; ", ignore_nulls=True).alias(_REASONS))
     frame = frame.with_columns(
