@@ -216,28 +216,27 @@ select * from final
 
 {#
   Rows of the latest delivery of a full-snapshot table: the source's current state.
+
+  The latest date is a scalar subquery, compared in a filter: DuckDB pushes its value into the
+  Parquet scan (a dynamic filter on delivery_date, which row-group statistics match only in the
+  latest delivery's file), so only that delivery's rows are read. The relation is named twice,
+  not once in a CTE: a CTE read twice is materialized, every delivery's rows with it. An empty
+  latest delivery has its date from its file (snapshot_delivery_dates) and so gives no row.
 #}
 {% macro latest_delivery_rows(relation) -%}
 with
 
-snapshot_rows as (
-
-    select * from {{ relation }}
-
-),
-
 latest as (
 
-    select max(delivery_date) as delivery_date from ({{ snapshot_delivery_dates(relation, 'snapshot_rows') }})
+    select max(delivery_date) as delivery_date from ({{ snapshot_delivery_dates(relation, relation) }})
 
 ),
 
 final as (
 
-    select snapshot_rows.*
-    from snapshot_rows
-    inner join latest
-        on snapshot_rows.delivery_date = latest.delivery_date
+    select *
+    from {{ relation }}
+    where delivery_date = (select delivery_date from latest)
 
 )
 
