@@ -16,6 +16,7 @@ would compete with dbt for the machine's two cores. No Dagster here: the resourc
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -46,32 +47,82 @@ def build_data_docs(paths: WarehousePaths) -> Path:
 
 
 class ValidationWorker:
-    """A lazily started single worker process with one validation per (source, delivery date)."""
+    """A single worker process with one validation per (source, delivery date), started on demand.
+
+    When the worker has nothing left to do it builds the Data Docs and stops, so that it does
+    not hold its memory (GX, pandas: ~0.6 GB at 10 M postings) while dbt builds; a delivery
+    handed over later starts it again. The Data Docs are then current when the results are
+    collected, and collecting them needs no GX at all.
+    """
 
     def __init__(self, paths: WarehousePaths, run_id: str) -> None:
         self.paths = paths
         self.run_id = run_id
+        self._lock = threading.RLock()
         self._executor: ProcessPoolExecutor | None = None
         self._validations: dict[tuple[str, str], Future] = {}
+        self._docs: Future | None = None
+        self._docs_cover = -1  # how many validations had been handed over when self._docs was asked for
+        self._stopping: list[threading.Thread] = []
+        self.starts = 0  # how many times a worker process was started (for the tests and the log)
 
     @property
     def started(self) -> bool:
         return self._executor is not None
 
     def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._executor.submit(_import_gx)
-        return self._executor
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                self._executor.submit(_import_gx)
+                self.starts += 1
+            return self._executor
+
+    def _pending(self) -> bool:
+        return any(not future.done() for future in self._validations.values())
 
     def submit(self, source: str, delivery_date: str) -> Future:
         """Start validating a delivery (once per run); returns its future."""
         key = (source, delivery_date)
-        if key not in self._validations:
-            self._validations[key] = self._pool().submit(
-                validate_and_save, self.paths, source, delivery_date, self.run_id
-            )
-        return self._validations[key]
+        with self._lock:
+            if key not in self._validations:
+                future = self._pool().submit(validate_and_save, self.paths, source, delivery_date, self.run_id)
+                self._validations[key] = future
+                future.add_done_callback(self._when_idle)
+            return self._validations[key]
+
+    def _docs_current(self) -> bool:
+        docs = self._docs
+        return (
+            docs is not None
+            and docs.done()
+            and docs.exception() is None
+            and self._docs_cover == len(self._validations)
+            and not self._pending()
+        )
+
+    def _ask_for_docs(self) -> Future:
+        self._docs_cover = len(self._validations)
+        self._docs = self._pool().submit(build_data_docs, self.paths)
+        return self._docs
+
+    def _when_idle(self, _: Future) -> None:
+        """After each validation: when none is left, build the Data Docs, then stop the process."""
+        with self._lock:
+            if self._executor is None or self._pending() or (self._docs is not None and not self._docs.done()):
+                return
+            if not self._docs_current():
+                self._ask_for_docs().add_done_callback(self._stop_when_idle)
+
+    def _stop_when_idle(self, _: Future) -> None:
+        with self._lock:
+            if self._executor is None or not self._docs_current():
+                return  # a delivery handed over meanwhile: its validation builds them again
+            executor, self._executor = self._executor, None
+        # Not from this thread: the executor runs its callbacks in its own management thread.
+        stopping = threading.Thread(target=executor.shutdown, kwargs={"wait": True}, daemon=True)
+        stopping.start()
+        self._stopping.append(stopping)
 
     def submitted(self) -> list[tuple[str, str]]:
         return sorted(self._validations)
@@ -81,7 +132,18 @@ class ValidationWorker:
         return self.submit(source, delivery_date).result()
 
     def build_data_docs(self) -> Path:
-        return self._pool().submit(build_data_docs, self.paths).result()
+        """The Data Docs with every validation handed over; built only when not already current."""
+        for future in list(self._validations.values()):
+            future.result()
+        with self._lock:
+            docs = self._docs
+        if docs is not None:
+            docs.result()
+        with self._lock:
+            if self._docs_current():
+                return self.paths.data_docs_index
+            future = self._ask_for_docs()
+        return future.result()
 
     def close(self, on_wait: Callable[[str], None] | None = None) -> None:
         """Stop the worker: validations not started are dropped, a running one finishes.
@@ -89,10 +151,12 @@ class ValidationWorker:
         A dropped validation was never recorded, so the next refresh validates that delivery
         (it is due while ``quality/validations/<source>/<date>/`` does not exist).
         """
-        if self._executor is None:
-            return
-        pending = [key for key, future in self._validations.items() if not future.done()]
-        if pending and on_wait is not None:
-            on_wait(f"stopping the validation worker ({len(pending)} validation(s) not collected)")
-        self._executor.shutdown(wait=True, cancel_futures=True)
-        self._executor = None
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            pending = [key for key, future in self._validations.items() if not future.done()]
+            if pending and on_wait is not None:
+                on_wait(f"stopping the validation worker ({len(pending)} validation(s) not collected)")
+            executor.shutdown(wait=True, cancel_futures=True)
+        for stopping in self._stopping:
+            stopping.join()

@@ -64,3 +64,29 @@ def test_a_worker_never_used_starts_no_process(tmp_path):
     worker = ValidationWorker(WarehousePaths(tmp_path), "run-idle")
     worker.close()
     assert not worker.started
+
+
+def test_an_idle_worker_builds_the_data_docs_and_stops_so_it_holds_no_memory_while_dbt_runs(tmp_path):
+    import time
+
+    paths, dates = _kemner_warehouse(tmp_path)
+    worker = ValidationWorker(paths, "run-idle-stop")
+    try:
+        worker.submit("kemner", dates[0])
+        deadline = time.monotonic() + 120
+        while worker.started and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not worker.started, "the worker should stop once it has nothing left to do"
+        assert paths.data_docs_index.exists()
+        built = paths.data_docs_index.stat().st_mtime_ns
+        # collecting needs no GX now: the docs are current
+        assert worker.build_data_docs() == paths.data_docs_index
+        assert paths.data_docs_index.stat().st_mtime_ns == built and not worker.started
+        # a delivery handed over later starts it again, and the docs are rebuilt with it
+        worker.submit("kemner", dates[1]).result()
+        assert worker.starts == 2
+        worker.build_data_docs()
+        assert paths.data_docs_index.stat().st_mtime_ns > built
+    finally:
+        worker.close()
+    assert {v.delivery_date for v in gx_validation.load_validations(paths)} == set(dates[:2])
