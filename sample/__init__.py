@@ -43,8 +43,10 @@ project followed up for arrears, from six months before their arrears began
 (earlier months were settled, so leaving them out does not change any arrears).
 
 ``scale`` multiplies every count (tenancies, households, petitions, cases, ledger
-postings); the rent ledger is generated and written one month at a time, so memory
-stays bounded however large the scale.
+postings). The world is held in memory in compact numpy arrays (it grows linearly
+with the scale, about 1 GB at scale 578); every big file is formatted and written a
+slice of rows at a time (``sample.files.CHUNK_ROWS``) and the rent ledger a month at
+a time, so writing adds a bounded amount on top (``sample/README.md`` has figures).
 
 Modules: ``shared`` (dates, codes, quotas, helpers), ``world`` (the eviction world),
 ``forced_sales`` (the follow-up project's world), ``files`` (formatting and writing

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from sample.files import _csv_bytes, _delivery_dir, _write_bytes, _write_manifest
+from sample.files import _delivery_dir, _write_csv, _write_manifest
 from sample.forced_sales import (
     BBL_COLUMNS,
     BBL_DELIVERY_DATES,
@@ -17,7 +17,7 @@ from sample.forced_sales import (
     CoOpCase,
     ForcedSaleWorld,
 )
-from sample.shared import Progress
+from sample.shared import NAME_TABLE, Progress
 
 
 def _co_op_state(c: CoOpCase, day: dt.date) -> tuple[str, dt.date] | None:
@@ -26,50 +26,67 @@ def _co_op_state(c: CoOpCase, day: dt.date) -> tuple[str, dt.date] | None:
     return reached[-1] if reached else None
 
 
-def _bbl_rows(fs: ForcedSaleWorld, day: dt.date, previous: dt.date | None) -> list[dict]:
-    """The delivery of ``day``: the open cases and the cases closed since the previous delivery."""
+def _bbl_cases(fs: ForcedSaleWorld, day: dt.date, previous: dt.date | None) -> list[tuple[CoOpCase, str, dt.date]]:
+    """The delivery of ``day``: the open cases and the cases closed since the previous delivery,
+    each with its stage on ``day``, by ``sak_id``."""
     closed_since = previous or BBL_HISTORY_FROM
-    rows = []
+    cases = []
     for c in fs.co_op_cases:
         state = _co_op_state(c, day)
         if state is None:
             continue
         stage, reached = state
-        closed = stage in ("LOST", "SOLGT_FRIVILLIG", "TVANGSSOLGT")
-        if closed and reached <= closed_since:
+        if stage in _CLOSED and reached <= closed_since:
             continue
+        cases.append((c, stage, reached))
+    cases.sort(key=lambda case: case[0].case_id)
+    return cases
+
+
+_CLOSED = ("LOST", "SOLGT_FRIVILLIG", "TVANGSSOLGT")
+
+
+def _bbl_frame(fs: ForcedSaleWorld, day: dt.date, cases: list[tuple[CoOpCase, str, dt.date]]) -> pl.DataFrame:
+    """The rows of some cases of the delivery of ``day``."""
+    rows = []
+    for c, stage, reached in cases:
         # Open: the common costs of every month since the oldest unpaid one (capped); closed: paid or sold.
         months = (day.year - c.overdue_since.year) * 12 + day.month - c.overdue_since.month + 1
-        ore = 0 if closed else c.monthly_ore * min(months, MAX_MONTHS_UNPAID)
+        ore = 0 if stage in _CLOSED else c.monthly_ore * min(months, MAX_MONTHS_UNPAID)
+        name = int(fs.name[c.person])
         rows.append(
-            {
-                "sak_id": c.case_id,
-                "boligbyggelag": c.company,
-                "borettslag": c.co_operative,
-                "andel_nr": c.share_no,
-                "fodselsnummer": fs.national_id[c.person],
-                "navn": fs.name[c.person],
-                "bydel": c.district,
-                "barn_i_husstand": str(c.children),
-                "restanse_belop": f"{ore // 100},{ore % 100:02d}",
-                "forfalt_siden": c.overdue_since.strftime("%d.%m.%Y"),
-                "trinn": stage,
-                "trinn_dato": reached.strftime("%d.%m.%Y"),
-                "sosialtjeneste_varslet": c.notified.strftime("%d.%m.%Y") if c.notified and c.notified <= day else None,
-                "begjaert_dato": c.petitioned.strftime("%d.%m.%Y") if c.petitioned and c.petitioned <= day else None,
-            }
+            (
+                c.case_id,
+                c.company,
+                c.co_operative,
+                c.share_no,
+                f"{fs.national_id[c.person]:011d}",
+                NAME_TABLE[name] if name >= 0 else "",
+                c.district,
+                str(c.children),
+                f"{ore // 100},{ore % 100:02d}",
+                c.overdue_since.strftime("%d.%m.%Y"),
+                stage,
+                reached.strftime("%d.%m.%Y"),
+                c.notified.strftime("%d.%m.%Y") if c.notified and c.notified <= day else None,
+                c.petitioned.strftime("%d.%m.%Y") if c.petitioned and c.petitioned <= day else None,
+            )
         )
-    rows.sort(key=lambda r: r["sak_id"])
-    return rows
+    return pl.DataFrame(rows, schema={c: pl.String for c in BBL_COLUMNS}, orient="row")
 
 
 def _write_bbl(landing_dir: Path, fs: ForcedSaleWorld, progress: Progress) -> None:
     previous = None
     for day in BBL_DELIVERY_DATES:
         folder = _delivery_dir(landing_dir, "bbl", np.datetime64(day))
-        rows = _bbl_rows(fs, day, previous)
-        frame = pl.DataFrame(rows, schema={c: pl.String for c in BBL_COLUMNS})
-        data = _csv_bytes(frame, ";", "utf-8")
-        _write_manifest(folder, "bbl", np.datetime64(day), [_write_bytes(folder / "arrears.csv", data, frame.height)])
-        progress(f"bbl/{day}/arrears.csv: {frame.height:,} arrears cases")
+        cases = _bbl_cases(fs, day, previous)
+        written = _write_csv(
+            folder / "arrears.csv",
+            np.arange(len(cases)),
+            lambda rows, cases=cases, day=day: _bbl_frame(fs, day, [cases[i] for i in rows]),
+            ";",
+            "utf-8",
+        )
+        _write_manifest(folder, "bbl", np.datetime64(day), [written])
+        progress(f"bbl/{day}/arrears.csv: {written['rows']:,} arrears cases")
         previous = day

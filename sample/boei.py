@@ -10,11 +10,13 @@ import numpy as np
 import polars as pl
 
 from sample.files import (
+    CHUNK_ROWS,
     _csv_bytes,
     _delivery_dir,
     _dmy,
     _FileWriter,
-    _write_bytes,
+    _national_ids,
+    _write_csv,
     _write_manifest,
     amount_comma,
 )
@@ -26,6 +28,7 @@ from sample.shared import (
     CREDIT_NOTE_SHARE,
     CREDITED,
     DELIVERY_DATES,
+    DWELLING_TYPES,
     HUSLEIE,
     INNBETALING,
     INSTALMENTS,
@@ -34,6 +37,7 @@ from sample.shared import (
     LEDGER_EARLIEST,
     LEDGER_HISTORY_MONTHS,
     LINE_END,
+    NAME_TABLE,
     NOT_A_DATE,
     OPEN,
     PAID,
@@ -58,41 +62,42 @@ from sample.shared import (
 from sample.world import _DISTRICT_TEXT, World, _amount_styles
 
 
-def _tenancies_csv(world: World, day: np.datetime64) -> tuple[bytes, int]:
+def _write_tenancies(path: Path, world: World, day: np.datetime64) -> dict:
+    """``tenancies.csv`` on ``day``: the tenancies begun by then, by ``leieforhold_id``."""
     t = world.tenancies
-    present = t.start <= day
-    frame = pl.DataFrame(
-        {
-            "leieforhold_id": t.tenancy_id[present],
-            "bolig_id": t.dwelling_id[present],
-            "fodselsnummer": world.national_id[t.person[present]],
-            "navn": t.name[present],
-            "bydel": _DISTRICT_TEXT[t.district[present], t.district_spelling[present]],
-            "boligtype": t.dwelling_type[present],
-            "antall_personer": t.persons[present],
-            "antall_barn": t.children[present],
-            "husleie": t.rent[present],
-            "style": t.rent_style[present],
-            "fra_dato": t.start[present],
-            "til_dato": np.where(t.end[present] <= day, t.end[present], NOT_A_DATE),
-        }
-    ).sort("leieforhold_id")
-    frame = frame.select(
-        pl.col(
+    present = np.flatnonzero(t.start <= day)
+    rows = present[np.argsort(t.tenancy_id[present], kind="stable")]
+
+    def frame_of(rows: np.ndarray) -> pl.DataFrame:
+        frame = pl.DataFrame(
+            {
+                "leieforhold_id": t.tenancy_id[rows],
+                "bolig_no": t.dwelling_no[rows],
+                "fodselsnummer": _national_ids(world.national_id[t.person[rows]]),
+                "navn": NAME_TABLE[t.name[rows]],
+                "bydel": _DISTRICT_TEXT[t.district[rows], t.district_spelling[rows]],
+                "boligtype": _DWELLING_TYPE_TEXT[t.dwelling_type[rows]],
+                "antall_personer": t.persons[rows],
+                "antall_barn": t.children[rows],
+                "husleie": t.rent[rows],
+                "style": t.rent_style[rows],
+                "fra_dato": t.start[rows],
+                "til_dato": np.where(t.end[rows] <= day, t.end[rows], NOT_A_DATE),
+            }
+        )
+        return frame.select(
             "leieforhold_id",
-            "bolig_id",
-            "fodselsnummer",
-            "navn",
-            "bydel",
-            "boligtype",
-            "antall_personer",
-            "antall_barn",
-        ),
-        amount_comma(pl.col("husleie"), pl.col("style")).alias("husleie"),
-        _dmy(pl.col("fra_dato")).alias("fra_dato"),
-        _dmy(pl.col("til_dato")).alias("til_dato"),
-    ).select(TENANCY_COLUMNS)
-    return _csv_bytes(frame, ";", "cp1252"), frame.height
+            pl.concat_str([pl.lit("BL"), pl.col("bolig_no").cast(pl.String).str.zfill(6)]).alias("bolig_id"),
+            pl.col("fodselsnummer", "navn", "bydel", "boligtype", "antall_personer", "antall_barn"),
+            amount_comma(pl.col("husleie"), pl.col("style")).alias("husleie"),
+            _dmy(pl.col("fra_dato")).alias("fra_dato"),
+            _dmy(pl.col("til_dato")).alias("til_dato"),
+        ).select(TENANCY_COLUMNS)
+
+    return _write_csv(path, rows, frame_of, ";", "cp1252")
+
+
+_DWELLING_TYPE_TEXT = np.array(DWELLING_TYPES)
 
 
 # --------------------------------------------------------------------------------------
@@ -213,36 +218,45 @@ def _write_ledger(world: World, scale: int, folders: list[Path], progress: Progr
         rng = _rng(scale, f"reskontro-{month}")
         tenancy, day, kind, amount = _ledger_month(accounts, month, rng)
         count = len(day)
-        frame = (
-            pl.DataFrame(
-                {
-                    "bilag": np.arange(next_bilag, next_bilag + count),
-                    "tenancy": tenancy,
-                    "day": day,
-                    "kind": kind,
-                    "amount": amount,
-                    "style": _amount_styles(rng, count),
-                }
-            )
-            .select(
-                pl.concat_str([pl.lit("B"), pl.col("bilag").cast(pl.String).str.zfill(BILAG_DIGITS)]).alias("bilag_id"),
-                pl.col("tenancy").alias("leieforhold_id"),
-                _dmy(pl.col("day")).alias("bokfort_dato"),
-                pl.col("kind").replace_strict(dict(enumerate(POSTING_TYPES)), return_dtype=pl.String).alias("posttype"),
-                amount_comma(pl.col("amount"), pl.col("style")).alias("belop"),
-            )
-            .select(LEDGER_COLUMNS)
-        )
+        bilag = np.arange(next_bilag, next_bilag + count)
+        style = _amount_styles(rng, count)
         next_bilag += count
         delivery = np.searchsorted(cut_offs, day, side="left")
         again = (delivery < len(cut_offs) - 1) & (
             day > cut_offs[np.minimum(delivery, len(cut_offs) - 1)] - _days(REDELIVERY_DAYS)
         )
-        for k, writer in enumerate(writers):
-            rows = (delivery == k) | (again & (delivery == k - 1))
-            if rows.any():
-                part = frame.filter(pl.Series(rows))
-                writer.write(_csv_bytes(part, ";", "cp1252", header=False), part.height)
+        # A slice of the month at a time: a month is a million postings at the 25 M scale.
+        for start in range(0, count, CHUNK_ROWS):
+            rows = slice(start, start + CHUNK_ROWS)
+            frame = (
+                pl.DataFrame(
+                    {
+                        "bilag": bilag[rows],
+                        "tenancy": tenancy[rows],
+                        "day": day[rows],
+                        "kind": kind[rows],
+                        "amount": amount[rows],
+                        "style": style[rows],
+                    }
+                )
+                .select(
+                    pl.concat_str([pl.lit("B"), pl.col("bilag").cast(pl.String).str.zfill(BILAG_DIGITS)]).alias(
+                        "bilag_id"
+                    ),
+                    pl.col("tenancy").alias("leieforhold_id"),
+                    _dmy(pl.col("day")).alias("bokfort_dato"),
+                    pl.col("kind")
+                    .replace_strict(dict(enumerate(POSTING_TYPES)), return_dtype=pl.String)
+                    .alias("posttype"),
+                    amount_comma(pl.col("amount"), pl.col("style")).alias("belop"),
+                )
+                .select(LEDGER_COLUMNS)
+            )
+            for k, writer in enumerate(writers):
+                mine = (delivery[rows] == k) | (again[rows] & (delivery[rows] == k - 1))
+                if mine.any():
+                    part = frame.filter(pl.Series(mine))
+                    writer.write(_csv_bytes(part, ";", "cp1252", header=False), part.height)
         if str(month).endswith(("-06", "-12")):
             progress(f"boei/rent_ledger: booked through {month}, {next_bilag - 1:,} postings")
     return [w.close() for w in writers]
@@ -252,9 +266,8 @@ def _write_boei(landing_dir: Path, world: World, scale: int, progress: Progress)
     folders = [_delivery_dir(landing_dir, "boei", day) for day in DELIVERY_DATES]
     tenancy_files = []
     for folder, day in zip(folders, DELIVERY_DATES):
-        data, rows = _tenancies_csv(world, day)
-        tenancy_files.append(_write_bytes(folder / "tenancies.csv", data, rows))
-        progress(f"boei/{day}/tenancies.csv: {rows:,} tenancies")
+        tenancy_files.append(_write_tenancies(folder / "tenancies.csv", world, day))
+        progress(f"boei/{day}/tenancies.csv: {tenancy_files[-1]['rows']:,} tenancies")
     ledger_files = _write_ledger(world, scale, folders, progress)
     for folder, day, tenancies, ledger in zip(folders, DELIVERY_DATES, tenancy_files, ledger_files):
         _write_manifest(folder, "boei", day, [tenancies, ledger])

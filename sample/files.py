@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -89,6 +90,11 @@ def _iso(day: pl.Expr) -> pl.Expr:
     return day.dt.strftime("%Y-%m-%d")
 
 
+def _national_ids(ids: np.ndarray) -> pl.Series:
+    """A national-id column from numbers (eleven digits, with leading zeros)."""
+    return pl.Series(ids, dtype=pl.Int64).cast(pl.String).str.zfill(11)
+
+
 def _csv_bytes(frame: pl.DataFrame, separator: str, encoding: str, bom: bool = False, header: bool = True) -> bytes:
     text = frame.write_csv(
         separator=separator,
@@ -122,6 +128,30 @@ class _FileWriter:
     def close(self) -> dict:
         self._file.close()
         return {"name": self.path.name, "rows": self.rows, "sha256": self._hash.hexdigest()}
+
+
+# Rows formatted and written at a time: big files stream to disk in slices of this many rows,
+# so memory follows the slice, not the file (CSV rows do not depend on each other).
+CHUNK_ROWS = 200_000
+
+
+def _write_csv(
+    path: Path,
+    rows: np.ndarray,
+    frame_of: Callable[[np.ndarray], pl.DataFrame],
+    separator: str,
+    encoding: str,
+    bom: bool = False,
+) -> dict:
+    """A CSV of ``frame_of(rows)``, written ``CHUNK_ROWS`` rows at a time (the header once).
+
+    ``rows`` are indices into the writer's arrays, already in the file's order; the bytes
+    are those of formatting all of them in one frame."""
+    writer = _FileWriter(path)
+    for start in range(0, max(len(rows), 1), CHUNK_ROWS):
+        part = frame_of(rows[start : start + CHUNK_ROWS])
+        writer.write(_csv_bytes(part, separator, encoding, bom=bom and start == 0, header=start == 0), part.height)
+    return writer.close()
 
 
 def _delivery_dir(landing_dir: Path, source: str, day: np.datetime64) -> Path:

@@ -11,10 +11,13 @@ import numpy as np
 
 from sample.shared import (
     BAILIFF_RECEIPT_DAYS,
+    ID_DRAW_ROUNDS,
     SHARE_OF_TEXT_DATES_IN_XLSX,
     YEARS,
     D,
-    _names,
+    _free_national_ids,
+    _name_codes,
+    _national_id_date_part,
     _random_adults,
     _rng,
     _synthetic_national_ids,
@@ -154,8 +157,8 @@ class CoOpCase:
 class ForcedSaleWorld:
     co_op_cases: list[CoOpCase]
     bailiff_cases: list[ForcedSaleCase]
-    national_id: list[str]
-    name: list[str]
+    national_id: np.ndarray  # numbers: the eviction world's people, then the new ones
+    name: np.ndarray  # index into NAME_TABLE; -1 for the eviction world's people (no name here)
 
 
 def _check_forced_sale_quotas() -> None:
@@ -190,20 +193,30 @@ def _first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def _unique_ids_against(rng: np.random.Generator, birth: np.ndarray, female: np.ndarray, taken: set[str]) -> list[str]:
-    """Synthetic national ids for new people, none equal to another's or to an id already in the sample."""
-    ids = _synthetic_national_ids(rng, birth, female).tolist()
-    while True:
-        seen = set(taken)
-        clash = []
-        for i, fnr in enumerate(ids):
-            if fnr in seen:
-                clash.append(i)
-            seen.add(fnr)
-        if not clash:
+def _unique_ids_against(
+    rng: np.random.Generator, birth: np.ndarray, female: np.ndarray, taken: np.ndarray
+) -> np.ndarray:
+    """Synthetic national ids (numbers) for new people, none equal to another's or to an id already in
+    the sample (``taken``, sorted).
+
+    A new id equal to a taken one, or to an earlier new one, is drawn again, for
+    ``ID_DRAW_ROUNDS`` rounds; whoever still clashes then gets a number left free for
+    their birth date (``_free_national_ids``)."""
+    ids = _synthetic_national_ids(rng, birth, female)
+    for round_no in range(ID_DRAW_ROUNDS + 1):
+        at = np.minimum(np.searchsorted(taken, ids), max(len(taken) - 1, 0))
+        clash = taken[at] == ids if len(taken) else np.zeros(len(ids), dtype=bool)
+        _, first = np.unique(ids, return_index=True)
+        repeat = np.ones(len(ids), dtype=bool)
+        repeat[first] = False
+        clash = np.flatnonzero(clash | repeat)
+        if not len(clash):
             return ids
-        for i, fnr in zip(clash, _synthetic_national_ids(rng, birth[clash], female[clash]).tolist()):
-            ids[i] = fnr
+        if round_no < ID_DRAW_ROUNDS:
+            ids[clash] = _synthetic_national_ids(rng, birth[clash], female[clash])
+    kept = np.delete(ids, clash)
+    ids[clash] = _free_national_ids(rng, _national_id_date_part(birth[clash]), female[clash], np.union1d(taken, kept))
+    return ids
 
 
 def _petition_dates(
@@ -370,13 +383,13 @@ def build_forced_sale_world(world: World, scale: int = 1) -> ForcedSaleWorld:
             co_op_cases.append(co_op)
 
     # 5. People: the new ones get synthetic ids distinct from everyone else's; then case ids and numbers.
-    taken = set(world.national_id.tolist())
+    taken = np.sort(world.national_id)
     on = np.array([np.datetime64(d) for d in new_people], dtype=D) if new_people else np.array([], dtype=D)
     female, birth = _random_adults(people_rng, on, (24, 82))
     fresh = _unique_ids_against(people_rng, birth, female, taken)
-    fresh_names = _names(people_rng, female).tolist()
-    national_ids = [*world.national_id.tolist(), *fresh]
-    names = [*([""] * len(world.national_id)), *fresh_names]
+    fresh_names = _name_codes(people_rng, female)
+    national_ids = np.concatenate([world.national_id, fresh])
+    names = np.concatenate([np.full(len(world.national_id), -1, dtype=fresh_names.dtype), fresh_names])
     base = len(world.national_id)
 
     def resolve(person: int) -> int:

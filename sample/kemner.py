@@ -9,11 +9,11 @@ import polars as pl
 
 from sample.files import (
     _amount_plain,
-    _csv_bytes,
     _delivery_dir,
     _iso,
+    _national_ids,
     _text,
-    _write_bytes,
+    _write_csv,
     _write_manifest,
 )
 from sample.shared import (
@@ -26,9 +26,11 @@ from sample.shared import (
 from sample.world import _DISTRICT_TEXT, World, _sequence_ids
 
 
-def _petitions_csv(world: World, day: np.datetime64) -> tuple[bytes, int]:
+def _write_petitions(path: Path, world: World, day: np.datetime64) -> dict:
+    """``petitions.csv`` on ``day``: the petitions filed by then, by ``begjaering_id``."""
     p = world.petitions
-    present = p.filed <= day
+    present = np.flatnonzero(p.filed <= day)
+    rows = present[np.argsort(world.petition_id[present].astype(str), kind="stable")]
     decided = ~np.isnat(p.decided) & (p.decided <= day) & np.isin(p.fate, list(COLLECTOR_STATUS))
     status = np.array([COLLECTOR_STATUS.get(f, "SENDT") for f in p.fate])
     status = np.where(decided, status, "SENDT")
@@ -36,71 +38,81 @@ def _petitions_csv(world: World, day: np.datetime64) -> tuple[bytes, int]:
     kommune = world.bailiff.petition >= 0
     case_by_petition[world.bailiff.petition[kommune]] = world.case_number[kommune]
     known = ~np.isnat(p.received) & (p.received <= day)
+    case_number = np.where(known, case_by_petition, None)
+    status_day = np.where(decided, p.decided, p.filed)
     tenancy = world.tenancies
-    frame = pl.DataFrame(
-        {
-            "begjaering_id": _text(world.petition_id[present]),
-            "leieforhold_id": tenancy.tenancy_id[p.episode[present]],
-            "fodselsnummer": world.national_id[tenancy.person[p.episode[present]]],
-            "innsendt_dato": p.filed[present],
-            "krav_belop": world.episodes.arrears(p.episode[present], p.filed[present]),
-            "namsfogd_saksnr": _text(np.where(known, case_by_petition, None)[present]),
-            "status": status[present],
-            "status_dato": np.where(decided, p.decided, p.filed)[present],
-        },
-    ).sort("begjaering_id")
-    frame = frame.select(
-        "begjaering_id",
-        "leieforhold_id",
-        "fodselsnummer",
-        _iso(pl.col("innsendt_dato")).alias("innsendt_dato"),
-        _amount_plain(pl.col("krav_belop"), ".").alias("krav_belop"),
-        "namsfogd_saksnr",
-        "status",
-        _iso(pl.col("status_dato")).alias("status_dato"),
-        # Board approval is required only from March 2008; nothing here is that late.
-        pl.lit(None, dtype=pl.String).alias("nemnd_godkjent_dato"),
-    ).select(PETITION_COLUMNS)
-    return _csv_bytes(frame, ",", "utf-8"), frame.height
+
+    def frame_of(rows: np.ndarray) -> pl.DataFrame:
+        episode = p.episode[rows]
+        frame = pl.DataFrame(
+            {
+                "begjaering_id": _text(world.petition_id[rows]),
+                "leieforhold_id": tenancy.tenancy_id[episode],
+                "fodselsnummer": _national_ids(world.national_id[tenancy.person[episode]]),
+                "innsendt_dato": p.filed[rows],
+                "krav_belop": world.episodes.arrears(episode, p.filed[rows]),
+                "namsfogd_saksnr": _text(case_number[rows]),
+                "status": status[rows],
+                "status_dato": status_day[rows],
+            },
+        )
+        return frame.select(
+            "begjaering_id",
+            "leieforhold_id",
+            "fodselsnummer",
+            _iso(pl.col("innsendt_dato")).alias("innsendt_dato"),
+            _amount_plain(pl.col("krav_belop"), ".").alias("krav_belop"),
+            "namsfogd_saksnr",
+            "status",
+            _iso(pl.col("status_dato")).alias("status_dato"),
+            # Board approval is required only from March 2008; nothing here is that late.
+            pl.lit(None, dtype=pl.String).alias("nemnd_godkjent_dato"),
+        ).select(PETITION_COLUMNS)
+
+    return _write_csv(path, rows, frame_of, ",", "utf-8")
 
 
-def _notifications_csv(world: World, ids: np.ndarray, day: np.datetime64) -> tuple[bytes, int]:
+def _write_notifications(path: Path, world: World, ids: np.ndarray, day: np.datetime64) -> dict:
+    """``notifications.csv`` on ``day``: the notices sent by then, by ``varsel_id``."""
     n = world.notices
-    present = n.day <= day
+    present = np.flatnonzero(n.day <= day)
+    rows = present[np.argsort(ids[present].astype(str), kind="stable")]
     tenant = n.episode >= 0
     person = np.where(tenant, world.tenancies.person[np.maximum(n.episode, 0)], n.owner)
-    frame = pl.DataFrame(
-        {
-            "varsel_id": _text(ids[present]),
-            "leieforhold_id": np.where(tenant, world.tenancies.tenancy_id[np.maximum(n.episode, 0)], -1)[present],
-            "fodselsnummer": world.national_id[person[present]],
-            "varsel_dato": n.day[present],
-            "restanse_belop": n.amount[present],
-            "bydel": _DISTRICT_TEXT[world.notice_district[present], world.notice_spelling[present]],
-            "varseltype": np.where(tenant, "RESTANSE", "TVANGSSALG")[present],
-        },
-    ).sort("varsel_id")
-    frame = frame.select(
-        "varsel_id",
-        pl.when(pl.col("leieforhold_id") >= 0).then(pl.col("leieforhold_id")).alias("leieforhold_id"),
-        "fodselsnummer",
-        _iso(pl.col("varsel_dato")).alias("varsel_dato"),
-        _amount_plain(pl.col("restanse_belop"), ".").alias("restanse_belop"),
-        "bydel",
-        "varseltype",
-    ).select(NOTIFICATION_COLUMNS)
-    return _csv_bytes(frame, ",", "utf-8"), frame.height
+    tenancy_id = np.where(tenant, world.tenancies.tenancy_id[np.maximum(n.episode, 0)], -1)
+
+    def frame_of(rows: np.ndarray) -> pl.DataFrame:
+        frame = pl.DataFrame(
+            {
+                "varsel_id": _text(ids[rows]),
+                "leieforhold_id": tenancy_id[rows],
+                "fodselsnummer": _national_ids(world.national_id[person[rows]]),
+                "varsel_dato": n.day[rows],
+                "restanse_belop": n.amount[rows],
+                "bydel": _DISTRICT_TEXT[world.notice_district[rows], world.notice_spelling[rows]],
+                "varseltype": np.where(tenant[rows], "RESTANSE", "TVANGSSALG"),
+            },
+        )
+        return frame.select(
+            "varsel_id",
+            pl.when(pl.col("leieforhold_id") >= 0).then(pl.col("leieforhold_id")).alias("leieforhold_id"),
+            "fodselsnummer",
+            _iso(pl.col("varsel_dato")).alias("varsel_dato"),
+            _amount_plain(pl.col("restanse_belop"), ".").alias("restanse_belop"),
+            "bydel",
+            "varseltype",
+        ).select(NOTIFICATION_COLUMNS)
+
+    return _write_csv(path, rows, frame_of, ",", "utf-8")
 
 
 def _write_kemner(landing_dir: Path, world: World, progress: Progress) -> None:
     notice_ids = _sequence_ids(world.notices.day, np.arange(len(world.notices.day)), lambda y, i: f"VAR-{y}-{i:05d}")
     for day in DELIVERY_DATES:
         folder = _delivery_dir(landing_dir, "kemner", day)
-        petitions, petition_rows = _petitions_csv(world, day)
-        notices, notice_rows = _notifications_csv(world, notice_ids, day)
         files = [
-            _write_bytes(folder / "petitions.csv", petitions, petition_rows),
-            _write_bytes(folder / "notifications.csv", notices, notice_rows),
+            _write_petitions(folder / "petitions.csv", world, day),
+            _write_notifications(folder / "notifications.csv", world, notice_ids, day),
         ]
         _write_manifest(folder, "kemner", day, files)
-        progress(f"kemner/{day}: {petition_rows:,} petitions, {notice_rows:,} notices")
+        progress(f"kemner/{day}: {files[0]['rows']:,} petitions, {files[1]['rows']:,} notices")

@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 import xlsxwriter
 
-from sample.files import _delivery_dir, _sha256_of_file, _write_manifest
+from sample.files import CHUNK_ROWS, _delivery_dir, _sha256_of_file, _write_manifest
 from sample.forced_sales import (
     FORCED_SALE_COLUMNS,
     FORCED_SALE_SHEET,
@@ -28,6 +28,7 @@ from sample.shared import (
     D,
     Progress,
     _days,
+    _id_strings,
 )
 from sample.world import World
 
@@ -54,21 +55,27 @@ def _write_bailiff_xlsx(path: Path, world: World, day: np.datetime64) -> int:
         "Utfall_dato": np.where(shown, b.decided, NOT_A_DATE)[present],
     }
     as_text = b.text_dates[present]
-    cells: list[list] = []
-    for name in BAILIFF_COLUMNS:
-        values = columns[name]
-        if values.dtype == np.dtype(D):
-            serial = (values - _EXCEL_EPOCH).astype(np.int64)
-            text = pl.Series(values).dt.strftime("%d.%m.%Y").to_list()
-            missing = np.isnat(values).tolist()
-            cells.append(
-                [
-                    None if m else (t if txt else s)
-                    for m, s, t, txt in zip(missing, serial.tolist(), text, as_text.tolist())
-                ]
-            )
-        else:
-            cells.append([None if v is None else str(v) for v in values])
+
+    def cells_of(rows: slice) -> list[list]:
+        """The cells of some rows, column by column: None (empty), a date serial or text."""
+        cells: list[list] = []
+        for name in BAILIFF_COLUMNS:
+            values = columns[name][rows]
+            if name == "Fodselsnummer":
+                cells.append(_id_strings(values).tolist())
+            elif values.dtype == np.dtype(D):
+                serial = (values - _EXCEL_EPOCH).astype(np.int64)
+                text = pl.Series(values).dt.strftime("%d.%m.%Y").to_list()
+                missing = np.isnat(values).tolist()
+                cells.append(
+                    [
+                        None if m else (t if txt else s)
+                        for m, s, t, txt in zip(missing, serial.tolist(), text, as_text[rows].tolist())
+                    ]
+                )
+            else:
+                cells.append([None if v is None else str(v) for v in values])
+        return cells
 
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "constant_memory": True})
     # A fixed creation date: the file's bytes must not depend on when it was written.
@@ -77,14 +84,17 @@ def _write_bailiff_xlsx(path: Path, world: World, day: np.datetime64) -> int:
     date_format = workbook.add_format({"num_format": "dd.mm.yyyy"})
     for col, name in enumerate(BAILIFF_COLUMNS):
         sheet.write_string(0, col, name)
-    for row, values in enumerate(zip(*cells), start=1):
-        for col, value in enumerate(values):
-            if value is None:
-                continue
-            if isinstance(value, int):
-                sheet.write_number(row, col, value, date_format)
-            else:
-                sheet.write_string(row, col, value)
+    # A slice of rows at a time (constant_memory writes each row out as the next begins).
+    for start in range(0, len(present), CHUNK_ROWS):
+        cells = cells_of(slice(start, start + CHUNK_ROWS))
+        for row, values in enumerate(zip(*cells), start=1 + start):
+            for col, value in enumerate(values):
+                if value is None:
+                    continue
+                if isinstance(value, int):
+                    sheet.write_number(row, col, value, date_format)
+                else:
+                    sheet.write_string(row, col, value)
     workbook.close()
     return len(present)
 
@@ -103,7 +113,7 @@ def _write_forced_sales_xlsx(path: Path, fs: ForcedSaleWorld, day: dt.date) -> i
         decided = b.decided if b.decided is not None and b.decided <= day else None
         values = {
             "Saksnr": b.case_no, "Mottatt": b.received, "Saksokertype": b.petitioner_type, "Saksoker": b.petitioner,
-            "Saksokers_ref": b.reference, "Fodselsnummer": fs.national_id[b.person], "Objekttype": b.object_type,
+            "Saksokers_ref": b.reference, "Fodselsnummer": f"{fs.national_id[b.person]:011d}", "Objekttype": b.object_type,
             "Utfall": b.outcome if decided else "UNDER_BEHANDLING", "Utfall_dato": decided,
         }  # fmt: skip
         for col, name in enumerate(FORCED_SALE_COLUMNS):

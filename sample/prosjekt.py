@@ -9,47 +9,53 @@ import polars as pl
 
 from sample.files import (
     _amount_plain,
-    _csv_bytes,
     _delivery_dir,
     _dmy,
+    _national_ids,
     _text,
-    _write_bytes,
+    _write_csv,
     _write_manifest,
 )
 from sample.shared import ACTIONS, DELIVERY_DATES, NOT_A_DATE, PROJECT_COLUMNS, Progress
 from sample.world import _DISTRICT_TEXT, World, _sequence_ids
 
 
-def _project_csv(world: World, case_ids: np.ndarray, day: np.datetime64) -> tuple[bytes, int]:
+def _write_project_csv(path: Path, world: World, case_ids: np.ndarray, day: np.datetime64) -> dict:
+    """``cases.csv`` on ``day``: the cases opened by then, by ``sak_id``."""
     c = world.project
-    present = c.opened <= day
+    present = np.flatnonzero(c.opened <= day)
+    rows = present[np.argsort(case_ids[present].astype(str), kind="stable")]
     done = ~np.isnat(c.closed) & (c.closed <= day)
     # While a case is open only its first action is recorded.
     actions = np.where(done, c.actions, c.actions & -c.actions)
     tenancy = world.tenancies
-    frame = pl.DataFrame(
-        {
-            "sak_id": _text(case_ids[present]),
-            "leieforhold_id": tenancy.tenancy_id[c.episode[present]],
-            "fodselsnummer": world.national_id[tenancy.person[c.episode[present]]],
-            "opprettet": c.opened[present],
-            "sosialtjeneste": _DISTRICT_TEXT[world.episodes.district[c.episode], world.project_spelling][present],
-            "kjent_sosialtjenesten": c.known[present],
-            "barn_i_husstand": c.children[present],
-            "inntektskilde": c.income[present],
-            "krav_belop": c.claim[present],
-            "utfall": np.where(done, c.outcome, "FORTSATT_I_ARBEID")[present],
-            "losning": _text(np.where(done & (c.solution != ""), c.solution, None)[present]),
-            "tiltak": _text(_ACTION_TEXT[actions[present]]),
-            "avsluttet": np.where(done, c.closed, NOT_A_DATE)[present],
-        },
-    ).sort("sak_id")
-    frame = frame.with_columns(
-        _dmy(pl.col("opprettet")).alias("opprettet"),
-        _amount_plain(pl.col("krav_belop"), ",").alias("krav_belop"),
-        _dmy(pl.col("avsluttet")).alias("avsluttet"),
-    ).select(PROJECT_COLUMNS)
-    return _csv_bytes(frame, ";", "utf-8", bom=True), frame.height
+
+    def frame_of(rows: np.ndarray) -> pl.DataFrame:
+        episode = c.episode[rows]
+        frame = pl.DataFrame(
+            {
+                "sak_id": _text(case_ids[rows]),
+                "leieforhold_id": tenancy.tenancy_id[episode],
+                "fodselsnummer": _national_ids(world.national_id[tenancy.person[episode]]),
+                "opprettet": c.opened[rows],
+                "sosialtjeneste": _DISTRICT_TEXT[world.episodes.district[episode], world.project_spelling[rows]],
+                "kjent_sosialtjenesten": c.known[rows],
+                "barn_i_husstand": c.children[rows],
+                "inntektskilde": c.income[rows],
+                "krav_belop": c.claim[rows],
+                "utfall": np.where(done[rows], c.outcome[rows], "FORTSATT_I_ARBEID"),
+                "losning": _text(np.where(done[rows] & (c.solution[rows] != ""), c.solution[rows], None)),
+                "tiltak": _text(_ACTION_TEXT[actions[rows]]),
+                "avsluttet": np.where(done[rows], c.closed[rows], NOT_A_DATE),
+            },
+        )
+        return frame.with_columns(
+            _dmy(pl.col("opprettet")).alias("opprettet"),
+            _amount_plain(pl.col("krav_belop"), ",").alias("krav_belop"),
+            _dmy(pl.col("avsluttet")).alias("avsluttet"),
+        ).select(PROJECT_COLUMNS)
+
+    return _write_csv(path, rows, frame_of, ";", "utf-8", bom=True)
 
 
 _ACTION_TEXT = np.array(
@@ -63,6 +69,6 @@ def _write_prosjekt(landing_dir: Path, world: World, progress: Progress) -> None
     case_ids = _sequence_ids(c.opened, np.arange(len(c.opened)), lambda y, i: f"{y}-{i:05d}")
     for day in DELIVERY_DATES:
         folder = _delivery_dir(landing_dir, "prosjekt", day)
-        data, rows = _project_csv(world, case_ids, day)
-        _write_manifest(folder, "prosjekt", day, [_write_bytes(folder / "cases.csv", data, rows)])
-        progress(f"prosjekt/{day}/cases.csv: {rows:,} cases")
+        written = _write_project_csv(folder / "cases.csv", world, case_ids, day)
+        _write_manifest(folder, "prosjekt", day, [written])
+        progress(f"prosjekt/{day}/cases.csv: {written['rows']:,} cases")

@@ -436,55 +436,144 @@ _SECOND_CHECK_WEIGHTS = np.array([5, 4, 3, 2, 7, 6, 5, 4, 3, 2])
 SYNTHETIC_MONTH_OFFSET = 80
 
 
-def _check_digit(digits: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Mod-11 check digit; 10 marks an invalid number (remainder 1)."""
-    remainder = (digits * weights).sum(axis=1) % 11
-    return np.where(remainder == 0, 0, 11 - remainder)
+# Random draws for a national id: after this many rounds, whoever still has none gets a free
+# number of their birth date directly (the draws alone slow down sharply as a birth date
+# fills up, and never finish once it is full).
+ID_DRAW_ROUNDS = 12
+# Individual numbers for births 1900-1999: 000-499, and 900-999 for 1940-1999 (sources.md).
+# The draws use 000-499 only; 900-999 is the reserve for a birth date whose 000-499 is full.
+_INDIVIDUAL_RESERVE_FROM_YY = 40
 
 
-def _synthetic_national_ids(rng: np.random.Generator, birth: np.ndarray, female: np.ndarray) -> np.ndarray:
-    """Unique synthetic test numbers (month + 80), valid by both check digits.
+def _check_digits(nine: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both mod-11 check digits of nine-digit numbers; 10 marks an invalid number (remainder 1).
 
-    Everyone in the sample is born 1900-1999, so the individual number is 000-499;
-    its last digit (the ninth of the id) is even for women and odd for men. A draw
-    whose check digit would be 10, or that repeats another person's number, is drawn
-    again. With the month at 81-92 no id is valid as an ordinary or D-number.
-    """
+    Digit by digit, so that memory stays a few arrays of ``len(nine)`` (no digit matrix)."""
+    first_sum = np.zeros(len(nine), dtype=np.int64)
+    second_sum = np.zeros(len(nine), dtype=np.int64)
+    for position in range(9):
+        digit = nine // 10 ** (8 - position) % 10
+        first_sum += digit * _FIRST_CHECK_WEIGHTS[position]
+        second_sum += digit * _SECOND_CHECK_WEIGHTS[position]
+    first = (11 - first_sum % 11) % 11
+    second = (11 - (second_sum + first * _SECOND_CHECK_WEIGHTS[9]) % 11) % 11
+    return first, second
+
+
+def _national_id_date_part(birth: np.ndarray) -> np.ndarray:
+    """``ddmmyy`` with the month + 80, as a number."""
     if not ((_year_of(birth) >= 1900) & (_year_of(birth) <= 1999)).all():
         raise AssertionError("individual numbers 000-499 need births in the 1900s")
-    n = len(birth)
-    date_part = (
-        _day_of_month(birth) * 10_000 + (_month_number(birth) + SYNTHETIC_MONTH_OFFSET) * 100 + _year_of(birth) % 100
-    )
-    individual = np.zeros(n, dtype=np.int64)
-    ids = np.zeros(n, dtype=np.int64)
-    todo = np.ones(n, dtype=bool)
-    while todo.any():
-        idx = np.flatnonzero(todo)
-        # 0..249 -> 0..498 even, +1 for men: the ninth digit carries the sex.
-        individual[idx] = rng.integers(0, 250, size=len(idx)) * 2 + (~female[idx]).astype(np.int64)
-        nine = date_part[idx] * 1000 + individual[idx]
-        digits = (nine[:, None] // 10 ** np.arange(8, -1, -1)) % 10
-        first = _check_digit(digits, _FIRST_CHECK_WEIGHTS)
-        second = _check_digit(np.column_stack([digits, first]), _SECOND_CHECK_WEIGHTS)
-        ids[idx] = nine * 100 + first * 10 + second
-        valid = (first < 10) & (second < 10)
-        todo[:] = False
-        todo[idx[~valid]] = True
-        # Keep the first holder of a number; everyone else with it draws again.
-        _, first_holder = np.unique(np.where(todo, -1 - np.arange(n), ids), return_index=True)
-        duplicate = np.ones(n, dtype=bool)
-        duplicate[first_holder] = False
-        todo |= duplicate
+    return _day_of_month(birth) * 10_000 + (_month_number(birth) + SYNTHETIC_MONTH_OFFSET) * 100 + _year_of(birth) % 100
+
+
+def _id_strings(ids: np.ndarray) -> np.ndarray:
+    """National ids as the files write them (eleven digits, with leading zeros)."""
     return np.char.zfill(ids.astype(str), 11)
 
 
-def _names(rng: np.random.Generator, female: np.ndarray) -> np.ndarray:
-    """``Surname, First name`` as the housing register writes them."""
+def _synthetic_national_ids(rng: np.random.Generator, birth: np.ndarray, female: np.ndarray) -> np.ndarray:
+    """Unique synthetic test numbers (month + 80), valid by both check digits, as numbers
+    (``_id_strings`` writes them out).
+
+    Everyone in the sample is born 1900-1999, so the individual number drawn is 000-499;
+    its last digit (the ninth of the id) is even for women and odd for men. A draw
+    whose check digit would be 10, or that repeats another person's number, is drawn
+    again (the first person in order keeps a number several drew). After
+    ``ID_DRAW_ROUNDS`` rounds the people still without a number get one of the numbers
+    left free for their birth date and sex (``_free_national_ids``: 000-499, then
+    900-999). With the month at 81-92 no id is valid as an ordinary or D-number.
+
+    Each round looks only at the people who drew in it, against the numbers held so
+    far (kept sorted), so a round costs the size of its draw plus one merge; every
+    round gives the same numbers as comparing everybody's would.
+    """
+    n = len(birth)
+    date_part = _national_id_date_part(birth)
+    ids = np.zeros(n, dtype=np.int64)
+    held_ids = np.empty(0, dtype=np.int64)  # sorted
+    held_by = np.empty(0, dtype=np.int64)  # who holds each of held_ids
+    todo = np.arange(n)
+    for _ in range(ID_DRAW_ROUNDS):
+        if not len(todo):
+            break
+        # 0..249 -> 0..498 even, +1 for men: the ninth digit carries the sex.
+        nine = date_part[todo] * 1000 + rng.integers(0, 250, size=len(todo)) * 2 + (~female[todo]).astype(np.int64)
+        first, second = _check_digits(nine)
+        valid = (first < 10) & (second < 10)
+        who, drawn = todo[valid], (nine * 100 + first * 10 + second)[valid]
+        order = np.lexsort((who, drawn))
+        who, drawn = who[order], drawn[order]
+        leads = np.ones(len(drawn), dtype=bool)
+        leads[1:] = drawn[1:] != drawn[:-1]
+        lead_who, lead_id = who[leads], drawn[leads]
+        # Keep the first holder of a number: the first who drew it, or whoever held it before if earlier.
+        at = np.searchsorted(held_ids, lead_id)
+        held = at < len(held_ids)
+        held[held] = held_ids[at[held]] == lead_id[held]
+        holder = np.full(len(lead_id), n, dtype=np.int64)  # n: nobody (every drawer comes first)
+        holder[held] = held_by[at[held]]
+        wins = lead_who < holder
+        takes_over = held & wins
+        bumped = holder[takes_over]
+        held_by[at[takes_over]] = lead_who[takes_over]
+        new = ~held
+        held_ids = np.insert(held_ids, at[new], lead_id[new])
+        held_by = np.insert(held_by, at[new], lead_who[new])
+        ids[lead_who[wins]] = lead_id[wins]
+        todo = np.sort(np.concatenate([todo[~valid], who[~leads], lead_who[~wins], bumped]))
+    if len(todo):
+        ids[todo] = _free_national_ids(rng, date_part[todo], female[todo], held_ids)
+    return ids
+
+
+def _free_national_ids(
+    rng: np.random.Generator, date_part: np.ndarray, female: np.ndarray, taken: np.ndarray
+) -> np.ndarray:
+    """Distinct valid numbers for the given birth dates and sexes, none in ``taken`` (sorted).
+
+    Per birth date and sex, drawn without replacement from the individual numbers still
+    free in 000-499, then, once those run out, in the reserve 900-999 (births 1940-1999);
+    more people than that on one date and sex is a scale the id space cannot hold.
+    """
+    ids = np.zeros(len(date_part), dtype=np.int64)
+    key = date_part * 2 + (~female).astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    keys, starts = np.unique(key[order], return_index=True)
+    for k, members in zip(keys.tolist(), np.split(order, starts[1:])):
+        day, male = divmod(k, 2)
+        reserve = np.arange(900 + male, 1000, 2) if day % 100 >= _INDIVIDUAL_RESERVE_FROM_YY else np.empty(0, int)
+        chosen = []
+        for individual in (np.arange(male, 500, 2), reserve):
+            wanted = len(members) - len(chosen)
+            if wanted == 0:
+                break
+            nine = day * 1000 + individual
+            first, second = _check_digits(nine)
+            number = (nine * 100 + first * 10 + second)[(first < 10) & (second < 10)]
+            at = np.minimum(np.searchsorted(taken, number), len(taken) - 1)
+            free = number[taken[at] != number] if len(taken) else number
+            chosen.extend(rng.choice(free, min(wanted, len(free)), replace=False).tolist())
+        if len(chosen) < len(members):
+            raise AssertionError(
+                f"more people born on {day:06d} (ddmmyy, month + 80) than that date has synthetic national ids"
+            )
+        ids[members] = chosen
+    return ids
+
+
+# Every "Surname, First name" the register can write, numbered surname by surname; a person's
+# name is kept as its number (``_name_codes``) and written out only when a file is.
+FIRST_NAMES = FEMALE_FIRST_NAMES + MALE_FIRST_NAMES
+NAME_TABLE = np.array([f"{surname}, {first}" for surname in SURNAMES for first in FIRST_NAMES])
+
+
+def _name_codes(rng: np.random.Generator, female: np.ndarray) -> np.ndarray:
+    """``Surname, First name`` as the housing register writes them, as numbers into ``NAME_TABLE``."""
     first = np.where(
         female,
-        np.array(FEMALE_FIRST_NAMES)[rng.integers(0, len(FEMALE_FIRST_NAMES), len(female))],
-        np.array(MALE_FIRST_NAMES)[rng.integers(0, len(MALE_FIRST_NAMES), len(female))],
+        rng.integers(0, len(FEMALE_FIRST_NAMES), len(female)),
+        len(FEMALE_FIRST_NAMES) + rng.integers(0, len(MALE_FIRST_NAMES), len(female)),
     )
-    surname = np.array(SURNAMES)[rng.integers(0, len(SURNAMES), len(female))]
-    return np.char.add(np.char.add(surname, ", "), first)
+    surname = rng.integers(0, len(SURNAMES), len(female))
+    return (surname * len(FIRST_NAMES) + first).astype(np.int32)

@@ -95,7 +95,7 @@ from sample.shared import (
     _first_day,
     _month_of,
     _months,
-    _names,
+    _name_codes,
     _quota,
     _random_adults,
     _redraw_below,
@@ -487,12 +487,12 @@ def _notice_only_accounts(scale: int) -> tuple[Episodes, np.ndarray]:
 @dataclass
 class Tenancies:
     tenancy_id: np.ndarray
-    dwelling_id: np.ndarray
+    dwelling_no: np.ndarray  # bolig_id without its prefix (BL000123)
     person: np.ndarray  # index into World.national_id
-    name: np.ndarray
+    name: np.ndarray  # index into NAME_TABLE
     district: np.ndarray
     district_spelling: np.ndarray
-    dwelling_type: np.ndarray
+    dwelling_type: np.ndarray  # index into DWELLING_TYPES
     persons: np.ndarray
     children: np.ndarray
     rent: np.ndarray
@@ -552,28 +552,30 @@ def _tenancies(scale: int, episodes: Episodes) -> tuple[Tenancies, np.ndarray, n
     elderly = _age_on(birth, np.full(total, PERIOD_START)) >= 67
     dwelling_type = np.where(
         elderly,
-        rng.choice(DWELLING_TYPES, total, p=[0.45, 0.25, 0.20, 0.10]),
-        rng.choice(DWELLING_TYPES, total, p=[0.90, 0.03, 0.05, 0.02]),
-    )
+        rng.choice(len(DWELLING_TYPES), total, p=[0.45, 0.25, 0.20, 0.10]),
+        rng.choice(len(DWELLING_TYPES), total, p=[0.90, 0.03, 0.05, 0.02]),
+    ).astype(np.int8)
 
     # Ids follow the order tenancies began, as a register's sequence would.
     order = np.lexsort((rng.random(total), start))
     tenancy_id = np.empty(total, dtype=np.int64)
     tenancy_id[order] = 100_001 + np.arange(total)
-    dwelling_id = np.char.add("BL", np.char.zfill((rng.permutation(total) + 1).astype(str), 6))
+    dwelling_no = rng.permutation(total) + 1
 
+    # The register is the biggest part of the world (4 200 tenancies per unit of scale): codes
+    # and counts are kept in the narrowest integers that hold them.
     tenancies = Tenancies(
-        tenancy_id=tenancy_id,
-        dwelling_id=dwelling_id,
-        person=np.arange(total),
-        name=_names(rng, female),
-        district=district,
-        district_spelling=_district_spellings(rng, total),
+        tenancy_id=tenancy_id.astype(np.int32),
+        dwelling_no=dwelling_no.astype(np.int32),
+        person=np.arange(total, dtype=np.int32),
+        name=_name_codes(rng, female),
+        district=district.astype(np.int8),
+        district_spelling=_district_spellings(rng, total).astype(np.int8),
         dwelling_type=dwelling_type,
-        persons=persons,
-        children=children,
-        rent=rent,
-        rent_style=_amount_styles(rng, total),
+        persons=persons.astype(np.int8),
+        children=children.astype(np.int8),
+        rent=rent.astype(np.int32),
+        rent_style=_amount_styles(rng, total).astype(np.int8),
         start=start,
         end=end,
     )
@@ -683,7 +685,7 @@ def _bailiff_cases(scale: int, petitions: Petitions, first_respondent: int) -> B
 class World:
     episodes: Episodes
     tenancies: Tenancies
-    national_id: np.ndarray
+    national_id: np.ndarray  # numbers; _id_strings writes them out
     petitions: Petitions
     petition_id: np.ndarray
     notices: Notices
