@@ -194,9 +194,10 @@ def great_expectations_validation(
     # Data Docs change only with a new validation; rebuilding them costs GX's import (in the worker).
     if validated or _data_docs_stale(settings.paths):
         docs = worker.build_data_docs()
+    latest = _latest_validations(settings)
     critical = sorted(
         f"{source}/{delivery_date}"
-        for (source, delivery_date), validation in _latest_validations(settings).items()
+        for (source, delivery_date), validation in latest.items()
         if not validation.critical_success
     )
     yield dg.MaterializeResult(
@@ -219,7 +220,7 @@ def great_expectations_validation(
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
             "deliveries_with_critical_failures": critical,
-            "deliveries_checked": len(_latest_validations(settings)),
+            "deliveries_checked": len(latest),
         },
     )
 
