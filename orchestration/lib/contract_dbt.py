@@ -7,9 +7,11 @@ file, which nobody edits by hand:
   asset key, column docs);
 - ``stg_<source>__<stem>.sql``: the staging model, a rename and cast of each kept column;
 - ``_<source>__models.yml``: the staging models' docs and tests: required columns
-  (``not_null_columns``), the key, the codes (``values_in_code_lists``, read from the seeds at
-  run time, so the code lists have one home) and the contract's row rules rendered to SQL
-  (``expressions_are_true``).
+  (``not_null_columns``), the key (``unique_key_of_deliveries``), the codes
+  (``values_in_code_lists``, read from the seeds at run time, so the code lists have one home)
+  and the contract's row rules rendered to SQL (``expressions_are_true``). In an incremental
+  build they test only the deliveries the last complete build did not hold
+  (``NEW_DELIVERIES_ONLY``, dbt macro ``deliveries_not_yet_built``).
 
 ``uv run evictions generate`` rewrites them (and the GX suites); ``--check`` only compares,
 and a test runs the comparison.
@@ -45,6 +47,9 @@ from orchestration.settings import DBT_PROJECT_DIR
 
 STAGING_DIR = DBT_PROJECT_DIR / "models" / "staging"
 GENERATED_NOTE = "Generated from orchestration/lib/contract.py by `uv run evictions generate`: do not edit."
+# The staging tests' filter: in an incremental build only the rows of the deliveries the last
+# complete build did not hold, in a full build every row (dbt macro deliveries_not_yet_built).
+NEW_DELIVERIES_ONLY = {"where": "__deliveries_not_yet_built__"}
 # The raw folder as dbt sees it: the path the process starting dbt puts in its environment.
 RAW_DIR_JINJA = "{{ env_var('" + DBT_RAW_DIR_ENV + "') }}"
 
@@ -210,9 +215,16 @@ def _model_tests(spec: FileSpec) -> list[dict]:
         ]
     code_lists = {_staging(spec, c.name): c.code_list for c in spec.columns if c.code_list and c.kept}
     tests: list[dict] = [
-        {"not_null_columns": {"name": f"not_null_columns_{model}", "arguments": {"columns": required}}},
         {
-            "unique_combination_of_columns": {
+            "not_null_columns": {
+                "name": f"not_null_columns_{model}",
+                "arguments": {"columns": required},
+                "config": dict(NEW_DELIVERIES_ONLY),
+            }
+        },
+        # Not filtered: the test itself looks for the new deliveries' keys among every row.
+        {
+            "unique_key_of_deliveries": {
                 "name": f"unique_key_{model}",
                 "arguments": {"combination_of_columns": key},
             }
@@ -223,13 +235,22 @@ def _model_tests(spec: FileSpec) -> list[dict]:
         lists = [_staging(spec, c.name) for c in spec.columns if c.type == "codes" and c.kept]
         if lists:
             arguments["list_columns"] = lists
-        tests.append({"values_in_code_lists": {"name": f"values_in_code_lists_{model}", "arguments": arguments}})
+        tests.append(
+            {
+                "values_in_code_lists": {
+                    "name": f"values_in_code_lists_{model}",
+                    "arguments": arguments,
+                    "config": dict(NEW_DELIVERIES_ONLY),
+                }
+            }
+        )
     if expressions:
         tests.append(
             {
                 "expressions_are_true": {
                     "name": f"expressions_are_true_{model}",
                     "arguments": {"expressions": expressions},
+                    "config": dict(NEW_DELIVERIES_ONLY),
                 }
             }
         )
@@ -245,7 +266,7 @@ def _column_tests(spec: FileSpec, column: StagingColumn) -> list[dict]:
                 {
                     "relationships": {
                         "arguments": {"to": f"ref('{model}')", "field": field},
-                        "config": {"severity": "warn"},
+                        "config": {"severity": "warn", **NEW_DELIVERIES_ONLY},
                     }
                 }
             )

@@ -21,6 +21,9 @@ Anything else than "the same, plus deliveries later than every one already built
 older delivery, a delivery removed or refused after being built, a new delivery dated before the
 latest built one, a key rotation, a code or setting change, no record, a failed or partial previous
 build) gives a full rebuild. No Dagster here: the dbt asset calls :func:`decide`.
+
+The same record tells the staging tests what is already tested: an incremental build tests only
+the deliveries the last complete build did not hold (:func:`dbt_test_environment`).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from orchestration.settings import DBT_PROJECT_DIR, Settings
 # What dbt builds from in the project folder (its target/, logs/ are outputs).
 DBT_CODE_PARTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 DBT_CODE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
+# Read by the dbt macro deliveries_not_yet_built (dbt_test_environment).
+DBT_BUILT_THROUGH_ENV = "EVICTIONS_DBT_BUILT_THROUGH"
 # Versions of what runs the SQL: an upgrade may change results, so it rebuilds.
 ENGINE_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
 
@@ -123,6 +128,19 @@ def decide(previous: dict | None, current: dict) -> Decision:
     if not new:
         return Decision(False, "no new delivery")
     return Decision(False, f"{len(new)} new deliver{'y' if len(new) == 1 else 'ies'} ({', '.join(new)})")
+
+
+def dbt_test_environment(decision: Decision, previous: dict | None) -> dict[str, str]:
+    """What tells dbt's staging tests which deliveries the last complete build already tested.
+
+    An incremental build: per source, the latest delivery date that build held (dbt macro
+    ``deliveries_not_yet_built`` tests only later rows). A full rebuild: none, so every row is
+    tested. Always set, so a value from an earlier build in the same process is never reused.
+    """
+    built: dict[str, str] = {}
+    if not decision.full_refresh and previous is not None:
+        built = {source: max(dates) for source, dates in sorted(previous["deliveries"].items()) if dates}
+    return {DBT_BUILT_THROUGH_ENV: json.dumps(built, sort_keys=True)}
 
 
 def read_basis(paths: WarehousePaths) -> dict | None:

@@ -26,7 +26,9 @@ DBT = Path(sys.executable).with_name("dbt")
 D = dt.date
 
 
-def _dbt(args: list[str], warehouse: Path, target: Path) -> subprocess.CompletedProcess:
+def _dbt(
+    args: list[str], warehouse: Path, target: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     command = [
         str(DBT),
         *args,
@@ -39,8 +41,13 @@ def _dbt(args: list[str], warehouse: Path, target: Path) -> subprocess.Completed
         "--log-path",
         str(target / "logs"),
     ]
-    env = {**os.environ, **WarehousePaths(warehouse).dbt_environment(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    return subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_PROJECT_DIR, timeout=600)
+    environment = {
+        **os.environ,
+        **WarehousePaths(warehouse).dbt_environment(),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(env or {}),
+    }
+    return subprocess.run(command, env=environment, capture_output=True, text=True, cwd=DBT_PROJECT_DIR, timeout=600)
 
 
 @pytest.fixture(scope="module")

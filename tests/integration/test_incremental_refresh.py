@@ -113,6 +113,12 @@ def _reload(landing, warehouse, source: str, date: str) -> subprocess.CompletedP
     )
 
 
+def _staging_test_sql(warehouse) -> str:
+    """The SQL the last dbt build of ``warehouse`` ran for one staging test (the ledger's row rules)."""
+    compiled = WarehousePaths(warehouse).dbt_target_dir / "compiled" / "evictions" / "models" / "staging"
+    return (compiled / "boei" / "_boei__models.yml" / "expressions_are_true_stg_boei__rent_ledger.sql").read_text()
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, dbt_manifest) -> dict:
     root = tmp_path_factory.mktemp("incremental")
@@ -126,6 +132,7 @@ def built(tmp_path_factory, dbt_manifest) -> dict:
         assert refresh.returncode == 0, refresh.output[-6000:]
         decisions.append(_decision(refresh.output))
     incremental_tables = _tables(stepwise)
+    last_incremental_test_sql = _staging_test_sql(stepwise)
 
     full = run_refresh(landing, root / "full", KEY)
     assert full.returncode == 0, full.output[-6000:]
@@ -138,6 +145,8 @@ def built(tmp_path_factory, dbt_manifest) -> dict:
         "full_decision": _decision(full.output),
         "incremental": incremental_tables,
         "full": _tables(root / "full"),
+        "incremental_test_sql": last_incremental_test_sql,
+        "full_test_sql": _staging_test_sql(root / "full"),
         "reload_output": output,
         "reloaded": _tables(stepwise),
     }
@@ -152,6 +161,12 @@ def test_the_first_refresh_builds_in_full_and_each_later_one_merges_only_its_del
     )
     assert later[1].startswith("incremental: 6 new deliveries (bbl 2007-12-31, ") and "regnskap 2008-01-31" in later[1]
     assert built["full_decision"] == "full rebuild: no record of a complete earlier build"
+
+
+def test_an_incremental_refresh_tests_only_the_new_deliveries_in_staging(built):
+    # The step before the last held boei up to 2007-06-30; a full build tests every row.
+    assert "delivery_date > date '2007-06-30'" in built["incremental_test_sql"]
+    assert "delivery_date >" not in built["full_test_sql"]
 
 
 def test_incremental_refreshes_give_the_tables_of_a_full_build(built):

@@ -153,3 +153,24 @@ def test_a_dbt_model_change_changes_the_code_digest(tmp_path):
     assert incremental.dbt_code_digest(project) == before
     (project / "models" / "m.sql").write_text("select 2")
     assert incremental.dbt_code_digest(project) != before
+
+
+def test_the_staging_tests_are_told_the_latest_delivery_built_of_each_source_only_when_incremental():
+    current = _basis(boei={"2007-06-30": "a", "2007-12-31": "b", "2008-01-31": "d"}, kemner={"2007-12-31": "c"})
+    environment = incremental.dbt_test_environment(incremental.decide(BUILT, current), BUILT)
+    # kemner's and boei's latest built deliveries; a source never built (here none) has no entry
+    assert json.loads(environment[incremental.DBT_BUILT_THROUGH_ENV]) == {"boei": "2007-12-31", "kemner": "2007-12-31"}
+
+    # A full rebuild tests every row: the variable is set, to nothing, so no earlier value lingers.
+    reloaded = _basis(boei={"2007-06-30": "a", "2007-12-31": "X"}, kemner={"2007-12-31": "c"})
+    full = incremental.decide(BUILT, reloaded)
+    assert full.full_refresh
+    assert incremental.dbt_test_environment(full, BUILT) == {incremental.DBT_BUILT_THROUGH_ENV: "{}"}
+    assert incremental.dbt_test_environment(incremental.decide(None, current), None) == {
+        incremental.DBT_BUILT_THROUGH_ENV: "{}"
+    }
+
+
+def test_the_dbt_macro_reads_the_variable_the_warehouse_sets():
+    macro = (incremental.DBT_PROJECT_DIR / "macros" / "deliveries_not_yet_built.sql").read_text(encoding="utf-8")
+    assert f"env_var('{incremental.DBT_BUILT_THROUGH_ENV}'" in macro

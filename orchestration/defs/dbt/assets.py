@@ -116,8 +116,11 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             # The incremental models may merge in only the new deliveries when what they hold is
             # still true; the warehouse decides (orchestration/lib/incremental.py), not an operator.
             basis = incremental.build_basis(settings)
-            decision = incremental.decide(incremental.read_basis(settings.paths), basis)
+            previous = incremental.read_basis(settings.paths)
+            decision = incremental.decide(previous, basis)
             context.log.info(f"dbt build, {decision}")
+            # The staging tests of an incremental build test only the new deliveries.
+            os.environ.update(incremental.dbt_test_environment(decision, previous))
             # A build that fails or stops half-way leaves no record: the next one rebuilds in full.
             incremental.forget_basis(settings.paths)
             arguments = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"]
