@@ -6,12 +6,11 @@ file, which nobody edits by hand:
 - ``_<source>__sources.yml``: the raw Parquet tables as dbt sources (location, Dagster
   asset key, column docs);
 - ``stg_<source>__<stem>.sql``: the staging model, a rename and cast of each kept column;
-- ``_<source>__models.yml``: the staging models' docs and tests: required columns
-  (``not_null_columns``), the key (``unique_key_of_deliveries``), the codes
-  (``values_in_code_lists``, read from the seeds at run time, so the code lists have one home)
-  and the contract's row rules rendered to SQL (``expressions_are_true``). In an incremental
-  build they test only the deliveries the last complete build did not hold
-  (``NEW_DELIVERIES_ONLY``, dbt macro ``deliveries_not_yet_built``).
+- ``_<source>__models.yml``: the staging models' docs and tests: the key
+  (``unique_key_of_deliveries``) and, in one ``row_rules`` test, the required columns, the codes
+  (read from the seeds at run time, so the code lists have one home) and the contract's row rules
+  rendered to SQL. In an incremental build they test only the deliveries the last complete build
+  did not hold (``NEW_DELIVERIES_ONLY``, dbt macro ``deliveries_not_yet_built``).
 
 ``uv run evictions generate`` rewrites them (and the GX suites); ``--check`` only compares,
 and a test runs the comparison.
@@ -214,14 +213,17 @@ def _model_tests(spec: FileSpec) -> list[dict]:
             "age_band in (" + ", ".join(_sql_literal(b) for b in AGE_BANDS) + ")",
         ]
     code_lists = {_staging(spec, c.name): c.code_list for c in spec.columns if c.code_list and c.kept}
+    # One scan for every row rule of the model: required columns, codes and the contract's rules.
+    rules: dict = {"not_null": required}
+    if code_lists:
+        rules["code_lists"] = code_lists
+        lists = [_staging(spec, c.name) for c in spec.columns if c.type == "codes" and c.kept]
+        if lists:
+            rules["list_columns"] = lists
+    if expressions:
+        rules["expressions"] = expressions
     tests: list[dict] = [
-        {
-            "not_null_columns": {
-                "name": f"not_null_columns_{model}",
-                "arguments": {"columns": required},
-                "config": dict(NEW_DELIVERIES_ONLY),
-            }
-        },
+        {"row_rules": {"name": f"row_rules_{model}", "arguments": rules, "config": dict(NEW_DELIVERIES_ONLY)}},
         # Not filtered: the test itself looks for the new deliveries' keys among every row.
         {
             "unique_key_of_deliveries": {
@@ -230,30 +232,6 @@ def _model_tests(spec: FileSpec) -> list[dict]:
             }
         },
     ]
-    if code_lists:
-        arguments: dict = {"code_lists": code_lists}
-        lists = [_staging(spec, c.name) for c in spec.columns if c.type == "codes" and c.kept]
-        if lists:
-            arguments["list_columns"] = lists
-        tests.append(
-            {
-                "values_in_code_lists": {
-                    "name": f"values_in_code_lists_{model}",
-                    "arguments": arguments,
-                    "config": dict(NEW_DELIVERIES_ONLY),
-                }
-            }
-        )
-    if expressions:
-        tests.append(
-            {
-                "expressions_are_true": {
-                    "name": f"expressions_are_true_{model}",
-                    "arguments": {"expressions": expressions},
-                    "config": dict(NEW_DELIVERIES_ONLY),
-                }
-            }
-        )
     return tests
 
 

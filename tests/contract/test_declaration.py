@@ -123,7 +123,7 @@ CHECKS = [(spec, rule, check) for spec in FILES for rule in spec.rules for check
 @given(data=st.data())
 def test_polars_and_sql_judge_every_row_alike(spec, rule, check, data):
     names = list(dict.fromkeys(rule_columns(check)))
-    # A required value is never null in staging (not_null_columns checks it), so only optional
+    # A required value is never null in staging (the staging row_rules test checks it), so only optional
     # columns are drawn empty.
     rows = data.draw(
         st.lists(

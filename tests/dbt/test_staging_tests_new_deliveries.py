@@ -26,8 +26,16 @@ from tests.dbt.test_dbt_project import _dbt
 from tests.support.raw_fixture import LEDGER, write_raw_fixture
 
 LEDGER_TESTS = "stg_boei__rent_ledger"
-# The two register models and their own tests (cautious: not the tests of models built from them).
-SELECTION = ["--indirect-selection", "cautious", "--select", "stg_boei__rent_ledger", "stg_boei__tenancies"]
+# The two register models, the seeds their tests read, and their own tests (cautious: not the tests
+# of models built from them).
+SELECTION = [
+    "--indirect-selection",
+    "cautious",
+    "--select",
+    "stg_boei__rent_ledger",
+    "stg_boei__tenancies",
+    "resource_type:seed",
+]
 LATEST_BUILT = max(LEDGER)
 NEW_DELIVERY = LATEST_BUILT + dt.timedelta(days=31)
 
@@ -36,7 +44,7 @@ NEW_DELIVERY = LATEST_BUILT + dt.timedelta(days=31)
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("staging_tests")
     write_raw_fixture(root / "warehouse")
-    result = _dbt(["build", *SELECTION, "resource_type:seed"], root / "warehouse", root / "dbt")
+    result = _dbt(["build", *SELECTION], root / "warehouse", root / "dbt")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     return root
 
@@ -54,7 +62,7 @@ def _rewrite(ledger_dir, delivery: dt.date, change) -> None:
 
 
 def _negative_rent(frame: pl.DataFrame) -> pl.DataFrame:
-    # rent charged (HUSLEIE) must be > 0: expressions_are_true_stg_boei__rent_ledger
+    # rent charged (HUSLEIE) must be > 0: row_rules_stg_boei__rent_ledger
     return frame.with_columns(pl.lit(Decimal("-1.00")).cast(frame.schema["belop"]).alias("belop"))
 
 
@@ -82,10 +90,10 @@ def test_a_broken_row_in_a_built_delivery_is_tested_by_a_full_build_only(built, 
     # dbt by hand (no variable) and a full build (even with the variable left set) test every row.
     by_hand = _test(warehouse, tmp_path / "dbt", built_through=None)
     assert by_hand.returncode != 0
-    assert "expressions_are_true_stg_boei__rent_ledger" in by_hand.stdout
+    assert "row_rules_stg_boei__rent_ledger" in by_hand.stdout
     full = _test(warehouse, tmp_path / "dbt", built_through=INCREMENTAL, command=("build", "--full-refresh"))
     assert full.returncode != 0
-    assert "FAIL" in full.stdout and "expressions_are_true_stg_boei__rent_ledger" in full.stdout
+    assert "FAIL" in full.stdout and "row_rules_stg_boei__rent_ledger" in full.stdout
 
 
 def test_a_broken_row_in_a_new_delivery_is_found(built, tmp_path):
@@ -97,7 +105,7 @@ def test_a_broken_row_in_a_new_delivery_is_found(built, tmp_path):
     _rewrite(ledger, NEW_DELIVERY, new_postings)
     result = _test(tmp_path / "warehouse", tmp_path / "dbt", built_through=INCREMENTAL)
     assert result.returncode != 0
-    assert "expressions_are_true_stg_boei__rent_ledger" in result.stdout
+    assert "row_rules_stg_boei__rent_ledger" in result.stdout
     assert "unique_key_stg_boei__rent_ledger" not in _failed(result.stdout)
 
 
@@ -129,10 +137,9 @@ def test_the_compiled_tests_read_only_the_new_rows(built, tmp_path):
         for node in nodes.values()
         if node["resource_type"] == "test" and node.get("attached_node") == f"model.evictions.{LEDGER_TESTS}"
     }
-    # not null, key, codes, rules, and the relationship to the tenancies (cautious selection leaves
-    # out the codes' test, whose seed is not selected: it is compiled only if selected)
+    # the row rules, the key and the relationship to the tenancies
     compiled = {name: code for name, code in ledger_tests.items() if code}
-    assert len(compiled) >= 4, sorted(ledger_tests)
+    assert len(compiled) == 3, sorted(ledger_tests)
     condition = f"delivery_date > date '{LATEST_BUILT.isoformat()}'"
     for name, code in compiled.items():
         assert condition in code, name

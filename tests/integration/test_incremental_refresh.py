@@ -116,7 +116,7 @@ def _reload(landing, warehouse, source: str, date: str) -> subprocess.CompletedP
 def _staging_test_sql(warehouse) -> str:
     """The SQL the last dbt build of ``warehouse`` ran for one staging test (the ledger's row rules)."""
     compiled = WarehousePaths(warehouse).dbt_target_dir / "compiled" / "evictions" / "models" / "staging"
-    return (compiled / "boei" / "_boei__models.yml" / "expressions_are_true_stg_boei__rent_ledger.sql").read_text()
+    return (compiled / "boei" / "_boei__models.yml" / "row_rules_stg_boei__rent_ledger.sql").read_text()
 
 
 @pytest.fixture(scope="module")

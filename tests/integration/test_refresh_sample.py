@@ -84,6 +84,6 @@ def test_the_run_is_recorded_in_the_warehouse_dagster_instance(sample_refresh):
         check_key = dg.AssetCheckKey(dg.AssetKey(["raw", "boei", "tenancies"]), "great_expectations")
         assert instance.event_log_storage.get_latest_asset_check_execution_by_key([check_key])
         # dbt test results, handed to Dagster while dbt still runs, belong to this run too
-        not_null = dg.AssetCheckKey(dg.AssetKey(["dbt", "marts", "households"]), "not_null_columns_households")
+        not_null = dg.AssetCheckKey(dg.AssetKey(["dbt", "marts", "households"]), "row_rules_households")
         (execution,) = instance.event_log_storage.get_asset_check_execution_history(not_null, limit=1)
         assert execution.run_id == run.run_id
