@@ -201,12 +201,24 @@ def read_fully(path: Path, connection: duckdb.DuckDBPyConnection | None = None) 
     data = path.read_bytes()
     table = pq.read_table(path)
     polars_rows = pl.read_parquet(path).height
-    sql = connection.sql if connection is not None else duckdb.sql
-    duck_rows = sql(f"select count(*) from read_parquet('{_sql_path(path)}')").fetchall()[0][0]
+    with _connection(connection) as duck:
+        duck_rows = duck.sql(f"select count(*) from read_parquet('{_sql_path(path)}')").fetchall()[0][0]
     assert table.num_rows == polars_rows == duck_rows, path
     document = json.loads((table.schema.metadata or {}).get(METADATA_KEY, b"{}"))
     run_id = document.pop("run_id", None)
     return FileState(hashlib.sha256(data).hexdigest(), table.num_rows, run_id, document, canonical(path))
+
+
+@contextlib.contextmanager
+def _connection(connection: duckdb.DuckDBPyConnection | None):
+    """The caller's connection, or a private one: never DuckDB's module-wide default connection,
+    which the story shares with the tests running in the main thread meanwhile and which refuses
+    a second caller ("connection is busy with another call")."""
+    if connection is not None:
+        yield connection
+        return
+    with duckdb.connect() as private:
+        yield private
 
 
 def _sql_path(path: Path) -> str:
@@ -222,14 +234,13 @@ def published_files(warehouse: Path) -> list[Path]:
 
 def glob_read(warehouse: Path, connection: duckdb.DuckDBPyConnection | None = None) -> dict[str, int]:
     """``read_parquet('<folder>/*.parquet')`` as an analyst would write it, per folder."""
-    sql = connection.sql if connection is not None else duckdb.sql
     counts = {}
-    for folder in PUBLIC:
-        if any((warehouse / folder).glob("*.parquet")):
-            pattern = _sql_path(warehouse / folder / "*.parquet")
-            counts[folder] = sql(f"select count(*) from read_parquet('{pattern}', union_by_name = true)").fetchall()[0][
-                0
-            ]
+    with _connection(connection) as duck:
+        for folder in PUBLIC:
+            if any((warehouse / folder).glob("*.parquet")):
+                pattern = _sql_path(warehouse / folder / "*.parquet")
+                query = f"select count(*) from read_parquet('{pattern}', union_by_name = true)"
+                counts[folder] = duck.sql(query).fetchall()[0][0]
     return counts
 
 
