@@ -307,14 +307,14 @@ def _postings_delivered_before(
     """The earlier deliveries' rows (``content`` columns) whose key is among ``keys``.
 
     Streamed, so only the earlier postings that share a key with this delivery are held, never
-    the whole earlier ledger.
+    the whole earlier ledger. The keys are matched first, on the key column alone, and the
+    content read only for the few that match: matching with every content column streamed
+    through the join held 1.4 GB for a 7.3 M-row delivery against 17 M earlier postings.
     """
-    return (
-        pl.scan_parquet(_earlier_deliveries(spec, raw_dir, delivery_date))
-        .select(content)
-        .join(keys.lazy(), on=spec.key[0], how="semi")
-        .collect(engine="streaming")
-    )
+    key = spec.key[0]
+    earlier = pl.scan_parquet(_earlier_deliveries(spec, raw_dir, delivery_date))
+    shared = earlier.select(key).join(keys.lazy(), on=key, how="semi").collect(engine="streaming")
+    return earlier.select(content).join(shared.lazy(), on=key, how="semi").collect(engine="streaming")
 
 
 def _drop_postings_loaded_before(

