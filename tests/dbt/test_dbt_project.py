@@ -98,52 +98,32 @@ def _dbt_test_after_breaking(built, tmp_path, breaking_sql: str, selection: str)
     return _dbt(["test", "--select", selection], warehouse, tmp_path / "dbt")
 
 
-def test_row_rules_fail_once_per_column_with_missing_values(built, tmp_path):
-    """The one-scan row-rule test: a row per required column that lacks values, none for full columns."""
-    result = _dbt_test_after_breaking(
-        built,
-        tmp_path,
-        "update intermediate.int_tenancies_historized set tenancy_version_id = null, tenancy_id = null "
-        "where tenancy_version_id = (select min(tenancy_version_id) from intermediate.int_tenancies_historized)",
-        "int_tenancies_historized,test_name:row_rules",
-    )
+ROW_RULE_BREAKS = {
+    # Two required columns lack a value in one row: a row per such column, none for full columns.
+    "int_tenancies_historized": "update intermediate.int_tenancies_historized set tenancy_version_id = null, "
+    "tenancy_id = null where tenancy_version_id = (select min(tenancy_version_id) "
+    "from intermediate.int_tenancies_historized)",
+    # Breaks "children_count < household_size" and "household_size >= 1", and nothing else: a row
+    # per broken rule, none for the rules that hold.
+    "households-rules": "update marts.households set household_size = 0 where tenancy_id = "
+    "(select min(tenancy_id) from marts.households where children_count = 0 and not priority)",
+    # An unknown accepted value and an unknown code-list label (an ordinary dwelling without
+    # priority: the priority rule does not read the new label): one row each.
+    "households-values": "update marts.households set head_sex = 'X', dwelling_type = 'castle' where tenancy_id = "
+    "(select min(tenancy_id) from marts.households where dwelling_type = 'ordinary' and not priority)",
+}
+
+
+@pytest.mark.parametrize("case", sorted(ROW_RULE_BREAKS))
+def test_row_rules_fail_once_per_broken_rule(built, tmp_path, case):
+    """The one-scan row-rule test: one failing row per broken rule (here two), none for those that hold."""
+    model = case.split("-")[0]
+    result = _dbt_test_after_breaking(built, tmp_path, ROW_RULE_BREAKS[case], f"{model},test_name:row_rules")
 
     assert result.returncode == 1, result.stdout[-3000:]
     assert "Got 2 results" in result.stdout
-    assert "row_rules_int_tenancies_historized" in result.stdout
+    assert f"row_rules_{model}" in result.stdout
     assert "ERROR=1" in result.stdout
-
-
-def test_row_rules_fail_once_per_broken_rule(built, tmp_path):
-    """The one-scan row-rule test: a row per rule that some row breaks, none for the rules that hold."""
-    result = _dbt_test_after_breaking(
-        built,
-        tmp_path,
-        # Breaks "children_count < household_size" and "household_size >= 1", and nothing else.
-        "update marts.households set household_size = 0 where tenancy_id = "
-        "(select min(tenancy_id) from marts.households where children_count = 0 and not priority)",
-        "households,test_name:row_rules",
-    )
-
-    assert result.returncode == 1, result.stdout[-3000:]
-    assert "row_rules_households" in result.stdout
-    assert "Got 2 results" in result.stdout
-
-
-def test_row_rules_judge_accepted_values_and_code_list_labels(built, tmp_path):
-    """An unknown value of an accepted-values column and of a code list's labels: one row each."""
-    result = _dbt_test_after_breaking(
-        built,
-        tmp_path,
-        # An ordinary dwelling without priority: the priority rule does not read the new label.
-        "update marts.households set head_sex = 'X', dwelling_type = 'castle' where tenancy_id = "
-        "(select min(tenancy_id) from marts.households where dwelling_type = 'ordinary' and not priority)",
-        "households,test_name:row_rules",
-    )
-
-    assert result.returncode == 1, result.stdout[-3000:]
-    assert "row_rules_households" in result.stdout
-    assert "Got 2 results" in result.stdout
 
 
 def test_mart_row_counts(db):
