@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 import xlsxwriter
 
-from sample.files import CHUNK_ROWS, _delivery_dir, _sha256_of_file, _write_manifest
+from sample.files import CHUNK_ROWS, _delivery_dir, _national_ids, _sha256_of_file, _write_manifest
 from sample.forced_sales import (
     FORCED_SALE_COLUMNS,
     FORCED_SALE_SHEET,
@@ -28,7 +28,6 @@ from sample.shared import (
     D,
     Progress,
     _days,
-    _id_strings,
 )
 from sample.world import World
 
@@ -62,7 +61,7 @@ def _write_bailiff_xlsx(path: Path, world: World, day: np.datetime64) -> int:
         for name in BAILIFF_COLUMNS:
             values = columns[name][rows]
             if name == "Fodselsnummer":
-                cells.append(_id_strings(values).tolist())
+                cells.append(_national_ids(values).to_list())
             elif values.dtype == np.dtype(D):
                 serial = (values - _EXCEL_EPOCH).astype(np.int64)
                 text = pl.Series(values).dt.strftime("%d.%m.%Y").to_list()

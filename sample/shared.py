@@ -467,14 +467,9 @@ def _national_id_date_part(birth: np.ndarray) -> np.ndarray:
     return _day_of_month(birth) * 10_000 + (_month_number(birth) + SYNTHETIC_MONTH_OFFSET) * 100 + _year_of(birth) % 100
 
 
-def _id_strings(ids: np.ndarray) -> np.ndarray:
-    """National ids as the files write them (eleven digits, with leading zeros)."""
-    return np.char.zfill(ids.astype(str), 11)
-
-
 def _synthetic_national_ids(rng: np.random.Generator, birth: np.ndarray, female: np.ndarray) -> np.ndarray:
     """Unique synthetic test numbers (month + 80), valid by both check digits, as numbers
-    (``_id_strings`` writes them out).
+    (``sample.files._national_ids`` writes them out).
 
     Everyone in the sample is born 1900-1999, so the individual number drawn is 000-499;
     its last digit (the ninth of the id) is even for women and odd for men. A draw

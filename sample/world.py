@@ -685,7 +685,7 @@ def _bailiff_cases(scale: int, petitions: Petitions, first_respondent: int) -> B
 class World:
     episodes: Episodes
     tenancies: Tenancies
-    national_id: np.ndarray  # numbers; _id_strings writes them out
+    national_id: np.ndarray  # numbers; sample.files._national_ids writes them out
     petitions: Petitions
     petition_id: np.ndarray
     notices: Notices

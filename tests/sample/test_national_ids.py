@@ -14,12 +14,12 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 
+from sample.files import _national_ids
 from sample.forced_sales import _unique_ids_against
 from sample.shared import (
     ID_DRAW_ROUNDS,
     _check_digits,
     _free_national_ids,
-    _id_strings,
     _national_id_date_part,
     _synthetic_national_ids,
 )
@@ -70,7 +70,7 @@ def _people(rng: np.random.Generator, n: int, days: int) -> tuple[np.ndarray, np
 
 def _assert_valid(ids: np.ndarray, birth: np.ndarray, female: np.ndarray) -> None:
     assert len(np.unique(ids)) == len(ids), "national ids repeat"
-    for fnr, born, woman in zip(_id_strings(ids).tolist(), birth.tolist(), female.tolist()):
+    for fnr, born, woman in zip(_national_ids(ids).to_list(), birth.tolist(), female.tolist()):
         assert is_valid_synthetic_id(fnr) and birth_date(fnr) == born and is_female(fnr) == woman, fnr
 
 
