@@ -123,7 +123,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                 return 0
             # A refresh that does not finish leaves no record: the next one rebuilds.
             fingerprint.forget_last_refresh(settings)
-            success, run_id = _run_refresh_job(settings)
+            success, run_id = _run_refresh_job(settings, full_rebuild=args.force)
             if success:
                 fingerprint.record_successful_refresh(settings, current, run_id)
     except WarehouseBusy as busy:
@@ -137,12 +137,13 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 1
 
 
-def _run_refresh_job(settings: Settings) -> tuple[bool, str]:
+def _run_refresh_job(settings: Settings, full_rebuild: bool = False) -> tuple[bool, str]:
     _say("loading the Dagster definitions")
     import dagster as dg
 
     from orchestration.definitions import build_definitions
     from orchestration.defs.schedules.definitions import REFRESH_JOB_NAME
+    from orchestration.lib import incremental
 
     job = build_definitions().resolve_job_def(REFRESH_JOB_NAME)
     with dg.DagsterInstance.get() as instance:
@@ -156,7 +157,12 @@ def _run_refresh_job(settings: Settings) -> tuple[bool, str]:
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": loggers},
-            tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
+            tags={
+                PID_TAG: str(os.getpid()),
+                HOST_TAG: socket.gethostname(),
+                # --force: dbt rebuilds every table, not only what reads a new delivery.
+                **({incremental.FULL_REBUILD_TAG: "true"} if full_rebuild else {}),
+            },
         )
         failures = [event for event in result.all_events if event.is_step_failure]
         for event in failures:
@@ -282,7 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     refresh = commands.add_parser("refresh", help="bring the warehouse up to date through Dagster")
     refresh.add_argument("--verbose", action="store_true", help="Dagster's and dbt's full output (a line per dbt node)")
     refresh.add_argument(
-        "--force", action="store_true", help="rebuild even when nothing changed since the last refresh"
+        "--force",
+        action="store_true",
+        help="rebuild every dbt table, even when nothing changed since the last refresh",
     )
     refresh.set_defaults(func=cmd_refresh)
     sample = commands.add_parser("sample", help="write the synthetic sample landing zone")

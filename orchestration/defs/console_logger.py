@@ -28,8 +28,27 @@ class _OperatorHandler(logging.Handler):
             console.line(message, self.stream)
 
 
-# dagster-dbt's own notes on how it invokes dbt: the dbt summary line says what matters.
-_DAGSTER_DBT_CHATTER = ("A dbt subsetted execution", "Copying `", "Running dbt command", "Finished dbt command")
+# dagster-dbt's own notes on how it invokes dbt: the dbt summary line says what matters. And
+# Dagster's list of the dbt tests an incremental build left out: the dbt step says how many.
+_DAGSTER_DBT_CHATTER = (
+    "A dbt subsetted execution",
+    "Copying `",
+    "Running dbt command",
+    "Finished dbt command",
+    "op 'warehouse_dbt' did not yield or return expected outputs",
+)
+
+
+class _UnrunDbtChecks(logging.Filter):
+    """Drops Dagster's warning, one line per check, that a blocking dbt test left out of an
+    incremental build "emitted no result". It was left out because nothing it reads changed since
+    the last complete build, which it passed (a build with a failing blocking test records no
+    basis, so the next build is full): the gate holds, and the dbt step says how many were left out.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("Blocking asset check 'dbt/") and "in step 'warehouse_dbt'" in message)
 
 
 def _render(record: logging.LogRecord) -> str | None:
@@ -71,4 +90,7 @@ def operator_console_logger(init_context: dg.InitLoggerContext) -> logging.Logge
     # DEBUG: Dagster records a step's success at debug level; _render chooses what is shown.
     logger = logging.Logger("evictions", level=logging.DEBUG)
     logger.addHandler(_OperatorHandler(sys.stdout))
+    plan_logger = logging.getLogger("dagster._core.execution.plan.active")
+    if not any(isinstance(f, _UnrunDbtChecks) for f in plan_logger.filters):
+        plan_logger.addFilter(_UnrunDbtChecks())
     return logger

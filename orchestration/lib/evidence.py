@@ -11,7 +11,7 @@ built at every refresh only from the values-free evidence the warehouse already 
 - ``quality/validations/<source>/<date>/<run>.json``: GX results expectation by expectation
   (counts only);
 - ``quality/reconciliation.parquet``: findings with pseudonymised keys;
-- ``state/dbt_target/run_results.json``: the dbt tests of the last build;
+- ``state/dbt_results.json``: the latest result of every dbt test (``dbt_results``);
 - ``published/*.parquet``: the report comparison, and each table's lineage (its metadata).
 """
 
@@ -26,6 +26,7 @@ from pathlib import Path
 import polars as pl
 
 from orchestration.lib import atomic, html_templates
+from orchestration.lib.dbt_results import read_latest
 from orchestration.lib.paths import WarehousePaths, table_file
 
 SECTIONS = ("summary", "deliveries", "validation", "reconciliation", "dbt-tests", "report-comparison", "lineage")
@@ -113,14 +114,14 @@ def _reconciliation(quality_dir: Path) -> tuple[list[dict], list[str]]:
     return groups, key_columns
 
 
-def _dbt_tests(dbt_target_dir: Path) -> dict:
-    path = dbt_target_dir / "run_results.json"
-    if not path.exists():
-        return {"available": False, "tests": [], "counts": {}, "models": 0, "generated_at": ""}
-    document = json.loads(path.read_text(encoding="utf-8"))
+def _dbt_tests(latest_results: Path) -> dict:
+    """Every dbt test with its latest result: an incremental build runs only the tests that read a
+    new delivery, the others keep the result of the build that ran them (``dbt_results``)."""
+    latest = read_latest(latest_results)
+    if not latest["nodes"]:
+        return {"available": False, "tests": [], "counts": {}, "models": 0, "generated_at": "", "rerun": 0}
     tests, models = [], 0
-    for result in document.get("results", []):
-        unique_id = result["unique_id"]
+    for unique_id, result in latest["nodes"].items():
         kind = unique_id.split(".", 1)[0]
         if kind == "model":
             models += result["status"] == "success"
@@ -130,6 +131,7 @@ def _dbt_tests(dbt_target_dir: Path) -> dict:
                     "name": unique_id.split(".")[2] if unique_id.count(".") >= 2 else unique_id,
                     "status": result["status"],
                     "failures": result.get("failures") or 0,
+                    "built_at": result.get("built_at", ""),
                 }
             )
     counts: dict[str, int] = defaultdict(int)
@@ -141,7 +143,8 @@ def _dbt_tests(dbt_target_dir: Path) -> dict:
         "tests": tests,
         "counts": dict(sorted(counts.items())),
         "models": models,
-        "generated_at": document.get("metadata", {}).get("generated_at", ""),
+        "generated_at": latest["last_build_at"],
+        "rerun": sum(1 for t in tests if t["built_at"] == latest["last_build_at"]),
     }
 
 
@@ -189,7 +192,7 @@ def build_evidence_site(
     audit = _audit_rows(paths.ingest_audit)
     validations = _validations(paths)
     findings, key_columns = _reconciliation(quality_dir)
-    dbt = _dbt_tests(paths.dbt_target_dir)
+    dbt = _dbt_tests(paths.dbt_latest_results)
     lineage, comparison = _published(published_dir)
     deliveries = sorted({d for table in lineage for d in table["deliveries"]})
     status = release_status(deliveries, _reference_year(published_dir), EVICTION_SOURCES)

@@ -23,7 +23,11 @@ latest built one, a key rotation, a code or setting change, no record, a failed 
 build) gives a full rebuild. No Dagster here: the dbt asset calls :func:`decide`.
 
 The same record tells the staging tests what is already tested: an incremental build tests only
-the deliveries the last complete build did not hold (:func:`dbt_test_environment`).
+the deliveries the last complete build did not hold (:func:`dbt_test_environment`). And it tells
+which nodes an incremental build may leave as they are (:func:`unaffected_nodes`): a model or seed
+built from no source with a new delivery has the same inputs and code as at the last complete
+build, so rebuilding it would give the same table; a test none of whose parents is rebuilt would
+give the same result.
 """
 
 from __future__ import annotations
@@ -46,10 +50,19 @@ DBT_BUILT_THROUGH_ENV = "EVICTIONS_DBT_BUILT_THROUGH"
 ENGINE_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
 
 
+# A run tag asking for a full rebuild whatever the record says (``evictions refresh --force``, or
+# set in the Launchpad).
+FULL_REBUILD_TAG = "evictions/full_rebuild"
+# What a dbt build runs; the rest (analyses, unit tests, exposures) it does not build.
+BUILT_RESOURCE_TYPES = ("model", "seed", "snapshot", "test")
+
+
 @dataclass(frozen=True)
 class Decision:
     full_refresh: bool
     reason: str
+    # An incremental build: the sources with a delivery the last complete build did not hold.
+    new_sources: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{'full rebuild' if self.full_refresh else 'incremental'}: {self.reason}"
@@ -100,8 +113,10 @@ def build_basis(settings: Settings) -> dict[str, object]:
     }
 
 
-def decide(previous: dict | None, current: dict) -> Decision:
+def decide(previous: dict | None, current: dict, *, full_rebuild_asked: bool = False) -> Decision:
     """Incremental only when ``current`` is ``previous`` plus deliveries later than all built ones."""
+    if full_rebuild_asked:
+        return Decision(True, f"asked for (run tag {FULL_REBUILD_TAG})")
     if previous is None:
         return Decision(True, "no record of a complete earlier build")
     if previous.get("pseudonym_key") != current["pseudonym_key"]:
@@ -112,6 +127,7 @@ def decide(previous: dict | None, current: dict) -> Decision:
         return Decision(True, "a setting changed")
     built_sources: dict = previous.get("deliveries") or {}
     new: list[str] = []
+    new_sources: set[str] = set()
     for source in sorted(set(built_sources) | set(current["deliveries"])):
         built = built_sources.get(source, {})
         now = current["deliveries"].get(source, {})
@@ -125,9 +141,64 @@ def decide(previous: dict | None, current: dict) -> Decision:
             if latest_built is not None and date < latest_built:
                 return Decision(True, f"{source} {date} is older than the latest built delivery {latest_built}")
             new.append(f"{source} {date}")
+            new_sources.add(source)
     if not new:
         return Decision(False, "no new delivery")
-    return Decision(False, f"{len(new)} new deliver{'y' if len(new) == 1 else 'ies'} ({', '.join(new)})")
+    reason = f"{len(new)} new deliver{'y' if len(new) == 1 else 'ies'} ({', '.join(new)})"
+    return Decision(False, reason, tuple(sorted(new_sources)))
+
+
+def unaffected_nodes(manifest: dict, decision: Decision) -> list[str]:
+    """The unique ids of the nodes a build after ``decision`` may leave as the last build made them.
+
+    None for a full rebuild. For an incremental one: every model, seed and snapshot that is not
+    built, directly or through other models, from a source with a new delivery, and every test
+    none of whose parents is a rebuilt node or such a source. Their inputs (raw deliveries, seeds,
+    code, settings: everything :func:`decide` compared) are those of the last complete build, so
+    building them again would give the same tables and test results. A test between a rebuilt
+    model and an unchanged one (a relationship, a code list from a seed) runs.
+    """
+    if decision.full_refresh:
+        return []
+    changed = {uid for uid, source in manifest["sources"].items() if source["source_name"] in decision.new_sources}
+    children = manifest["child_map"]
+    pending = list(changed)
+    while pending:
+        for child in children.get(pending.pop(), []):
+            if child not in changed and not child.startswith("test."):
+                changed.add(child)
+                pending.append(child)
+    return sorted(
+        uid
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] in BUILT_RESOURCE_TYPES
+        and uid not in changed
+        and not (node["resource_type"] == "test" and changed.intersection(node["depends_on"].get("nodes", [])))
+    )
+
+
+def dbt_exclusion(manifest: dict, unique_ids: list[str]) -> list[str]:
+    """``dbt build`` arguments that leave out exactly ``unique_ids`` (none for an empty list).
+
+    dbt selects by name (the last part of a node's fqn) or by the whole dotted fqn. A name that
+    more than one node carries, or that is also the project's name (which dbt reads as "the whole
+    project"), is given as the fqn. ``--indirect-selection empty`` keeps dbt from also leaving out
+    the tests of a left-out model or seed: which tests run is decided here.
+    """
+    if not unique_ids:
+        return []
+    nodes = manifest["nodes"]
+    names: dict[str, int] = {}
+    for node in nodes.values():
+        names[node["name"]] = names.get(node["name"], 0) + 1
+
+    def selector(node: dict) -> str:
+        if names[node["name"]] == 1 and node["name"] != node["package_name"]:
+            return node["name"]
+        return "fqn:" + ".".join(node["fqn"])
+
+    selectors = [selector(nodes[uid]) for uid in unique_ids]
+    return ["--indirect-selection", "empty", "--exclude", " ".join(selectors)]
 
 
 def dbt_test_environment(decision: Decision, previous: dict | None) -> dict[str, str]:

@@ -161,6 +161,11 @@ class WarehousePaths:
         return self.state_dir / "dbt_target"
 
     @property
+    def dbt_latest_results(self) -> Path:
+        """The latest result of every dbt node, over builds that leave unchanged nodes out (``dbt_results``)."""
+        return self.state_dir / "dbt_results.json"
+
+    @property
     def last_refresh_record(self) -> Path:
         """What the last successful refresh was built from (``fingerprint``: nothing new, nothing rebuilt)."""
         return self.state_dir / "last_refresh.json"

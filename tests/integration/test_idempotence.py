@@ -48,6 +48,7 @@ def test_second_refresh_forced_with_nothing_new_changes_nothing_but_run_metadata
     again = run_refresh(sample_refresh.landing, sample_refresh.warehouse, args=("--force",))
     assert again.returncode == 0, again.output[-4000:]
     assert "loading again" not in again.output and "validating" not in again.output  # nothing re-ingested
+    assert "dbt build, full rebuild: asked for (run tag evictions/full_rebuild)" in again.output  # dbt rebuilt all
     after = _content(sample_refresh.warehouse)
     assert before.keys() == after.keys()
     for name in before:

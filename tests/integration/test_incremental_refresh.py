@@ -30,11 +30,12 @@ from orchestration.lib.paths import WarehousePaths
 from orchestration.settings import BUNDLED_SAMPLE_DIR, REPO_ROOT
 from tests.integration.conftest import run_refresh
 
-pytestmark = pytest.mark.process  # five refreshes of a copied sample, four of a generated zone
+pytestmark = pytest.mark.process  # six refreshes of a copied sample, four of a generated zone
 
 KEY = {"EVICTIONS_PSEUDONYM_KEY": "a-test-key-for-an-incremental-landing-zone-2008"}
-# Delivery dates in the order they arrive; regnskap's only delivery comes with the last.
-STEPS = (("2006-06-30", "2006-12-31"), ("2007-06-30",), ("2007-12-31", "2008-01-31"))
+# Delivery dates in the order they arrive; regnskap's only delivery comes alone, last: that build
+# rebuilds only what is built from the project's accounts.
+STEPS = (("2006-06-30", "2006-12-31"), ("2007-06-30",), ("2007-12-31",), ("2008-01-31",))
 RELOADED = ("boei", "2006-12-31")
 
 
@@ -84,8 +85,8 @@ def _assert_same_tables(built, expected) -> None:
             raise AssertionError(f"{name}: {difference}") from None
 
 
-def _reload(landing, warehouse, source: str, date: str) -> subprocess.CompletedProcess:
-    """The refresh job with an ingest step's config, as launched from the Launchpad."""
+def _run_job(landing, warehouse, config: dict) -> subprocess.CompletedProcess:
+    """The refresh job in a Dagster run of its own (as the sensor, the schedule or the Launchpad start it)."""
     script = (
         "import json, sys\n"
         "import dagster as dg\n"
@@ -100,7 +101,6 @@ def _reload(landing, warehouse, source: str, date: str) -> subprocess.CompletedP
         "    result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=json.loads(sys.argv[1]))\n"
         "sys.exit(0 if result.success else 1)\n"
     )
-    config = {"ops": {f"ingest_{source}": {"config": {"deliveries": [f"{source}/{date}"], "reload": True}}}}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EVICTIONS_", "DAGSTER_HOME"))}
     env.update({"EVICTIONS_LANDING_DIR": str(landing), "EVICTIONS_WAREHOUSE_DIR": str(warehouse), **KEY})
     return subprocess.run(
@@ -123,7 +123,7 @@ def _staging_test_sql(warehouse) -> str:
 def built(tmp_path_factory, dbt_manifest) -> dict:
     root = tmp_path_factory.mktemp("incremental")
     landing, stepwise = root / "landing", root / "stepwise"
-    decisions = []
+    decisions, outputs, test_sql = [], [], []
     arrived: tuple[str, ...] = ()
     for step in STEPS:
         arrived += step
@@ -131,21 +131,32 @@ def built(tmp_path_factory, dbt_manifest) -> dict:
         refresh = run_refresh(landing, stepwise, KEY)
         assert refresh.returncode == 0, refresh.output[-6000:]
         decisions.append(_decision(refresh.output))
+        outputs.append(refresh.output)
+        test_sql.append(_staging_test_sql(stepwise))
+    # A run of the job itself with nothing new (the CLI would have said so and started none).
+    nothing_new = _run_job(landing, stepwise, {})
+    assert nothing_new.returncode == 0, (nothing_new.stdout + nothing_new.stderr)[-6000:]
     incremental_tables = _tables(stepwise)
-    last_incremental_test_sql = _staging_test_sql(stepwise)
+    evidence = (stepwise / "quality" / "index.html").read_text(encoding="utf-8")
 
     full = run_refresh(landing, root / "full", KEY)
     assert full.returncode == 0, full.output[-6000:]
 
-    reloaded = _reload(landing, stepwise, *RELOADED)
+    source, date = RELOADED
+    reload = {"ops": {f"ingest_{source}": {"config": {"deliveries": [f"{source}/{date}"], "reload": True}}}}
+    reloaded = _run_job(landing, stepwise, reload)
     output = reloaded.stdout + reloaded.stderr
     assert reloaded.returncode == 0, output[-6000:]
     return {
         "decisions": decisions,
         "full_decision": _decision(full.output),
+        "outputs": outputs,
+        "nothing_new_output": nothing_new.stdout + nothing_new.stderr,
         "incremental": incremental_tables,
+        "evidence": evidence,
         "full": _tables(root / "full"),
-        "incremental_test_sql": last_incremental_test_sql,
+        # the third step's: the register's 2007-12-31 delivery on one built up to 2007-06-30
+        "incremental_test_sql": test_sql[2],
         "full_test_sql": _staging_test_sql(root / "full"),
         "reload_output": output,
         "reloaded": _tables(stepwise),
@@ -159,8 +170,35 @@ def test_the_first_refresh_builds_in_full_and_each_later_one_merges_only_its_del
         "incremental: 5 new deliveries (bbl 2007-06-30, boei 2007-06-30, kemner 2007-06-30, namsfogd 2007-06-30, "
         "prosjekt 2007-06-30)"
     )
-    assert later[1].startswith("incremental: 6 new deliveries (bbl 2007-12-31, ") and "regnskap 2008-01-31" in later[1]
+    assert later[1].startswith("incremental: 5 new deliveries (bbl 2007-12-31, ")
+    assert later[2] == "incremental: 1 new delivery (regnskap 2008-01-31)"
     assert built["full_decision"] == "full rebuild: no record of a complete earlier build"
+
+
+def test_an_incremental_refresh_rebuilds_only_what_reads_a_new_delivery(built, dbt_manifest):
+    from orchestration.lib import incremental
+
+    manifest = json.loads(dbt_manifest.read_text(encoding="utf-8"))
+    nodes = manifest["nodes"]
+    left = set(incremental.unaffected_nodes(manifest, incremental.Decision(False, "", ("regnskap",))))
+    tables = [u for u, n in nodes.items() if n["resource_type"] in ("model", "seed") and u not in left]
+    tests = [u for u, n in nodes.items() if n["resource_type"] == "test" and u not in left]
+    assert tables and tests and "model.evictions.households" in left
+    last = built["outputs"][-1]
+    assert f"dbt: {len(left)} of {len(left) + len(tables) + len(tests)} models, seeds and tests read no new" in last
+    assert f"dbt: {len(tables)} models and seeds built; {len(tests)} tests: " in last
+    # Dagster's own lists of the checks left out are not the operator's business.
+    assert "did not yield" not in last and "emitted no result" not in last
+    # A Dagster run with nothing new runs no dbt at all, and its tables stand (compared below).
+    nothing_new = built["nothing_new_output"]
+    assert _decision(nothing_new) == "incremental: no new delivery"
+    every_node = sum(n["resource_type"] in incremental.BUILT_RESOURCE_TYPES for n in nodes.values())
+    assert f"dbt: {every_node} of {every_node} models, seeds and tests read no new delivery" in nothing_new
+    assert "Running dbt command" not in nothing_new and "Running dbt command" in built["reload_output"]
+    # The evidence still shows every test, each at its latest run.
+    every = sum(n["resource_type"] == "test" for n in nodes.values())
+    assert f"Every test ({every})" in built["evidence"]
+    assert f"The last build ran {len(tests)} of them" in built["evidence"]
 
 
 def test_an_incremental_refresh_tests_only_the_new_deliveries_in_staging(built):

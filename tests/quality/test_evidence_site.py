@@ -64,3 +64,32 @@ def test_no_national_id_or_name_appears(warehouse):
     html = (warehouse / "quality" / "index.html").read_text(encoding="utf-8")
     for personal in (NID, NID_2, NAME, "fem tusen"):
         assert personal not in html
+
+
+def test_every_dbt_test_is_shown_at_its_latest_run(warehouse, tmp_path):
+    # A full build, then an incremental one that ran one test again (dbt_results keeps the rest).
+    import shutil
+
+    from orchestration.lib.dbt_results import merge_run_results
+    from orchestration.lib.paths import WarehousePaths
+
+    copy = tmp_path / "warehouse"
+    shutil.copytree(warehouse, copy)
+    latest, run_results = WarehousePaths(copy).dbt_latest_results, tmp_path / "run_results.json"
+    builds = [
+        ("2026-01-31T10:00:00Z", True, {"test.evictions.unique_a.1": "pass", "test.evictions.row_rules_b.2": "warn"}),
+        ("2026-02-28T10:00:00Z", False, {"test.evictions.unique_a.1": "pass", "model.evictions.a": "success"}),
+    ]
+    for at, full, results in builds:
+        document = {"metadata": {"generated_at": at}, "results": []}
+        for uid, status in results.items():
+            document["results"].append({"unique_id": uid, "status": status, "failures": int(status == "warn")})
+        run_results.write_text(json.dumps(document))
+        merge_run_results(run_results, latest, full_build=full)
+    build_evidence_site(copy, run_id="run-evidence")
+    html = (copy / "quality" / "index.html").read_text(encoding="utf-8")
+    section = html[html.index('id="dbt-tests"') : html.index('id="report-comparison"')]
+    assert "Every test (2)" in section
+    assert "The last build ran 1 of them" in section
+    assert "<code>row_rules_b</code>" in section and "2026-01-31 10:00:00" in section
+    assert "<code>unique_a</code>" in section and "2026-02-28 10:00:00" in section

@@ -174,3 +174,72 @@ def test_the_staging_tests_are_told_the_latest_delivery_built_of_each_source_onl
 def test_the_dbt_macro_reads_the_variable_the_warehouse_sets():
     macro = (incremental.DBT_PROJECT_DIR / "macros" / "deliveries_not_yet_built.sql").read_text(encoding="utf-8")
     assert f"env_var('{incremental.DBT_BUILT_THROUGH_ENV}'" in macro
+
+
+# ---- which nodes an incremental build leaves as they are (unaffected_nodes) ----
+
+
+def _manifest(dbt_manifest) -> dict:
+    return json.loads(dbt_manifest.read_text(encoding="utf-8"))
+
+
+def _incremental_for(*sources: str) -> incremental.Decision:
+    return incremental.Decision(False, "test", tuple(sources))
+
+
+def test_a_full_rebuild_leaves_nothing_out(dbt_manifest):
+    assert incremental.unaffected_nodes(_manifest(dbt_manifest), incremental.Decision(True, "test")) == []
+
+
+def test_nothing_new_leaves_every_built_node_out(dbt_manifest):
+    manifest = _manifest(dbt_manifest)
+    built = {u for u, n in manifest["nodes"].items() if n["resource_type"] in incremental.BUILT_RESOURCE_TYPES}
+    assert set(incremental.unaffected_nodes(manifest, _incremental_for())) == built
+
+
+def test_a_new_register_delivery_rebuilds_what_reads_the_register_and_leaves_the_rest(dbt_manifest):
+    manifest = _manifest(dbt_manifest)
+    left = set(incremental.unaffected_nodes(manifest, _incremental_for("boei")))
+    nodes = manifest["nodes"]
+    # Built from the register, through other models: rebuilt.
+    for model in ("stg_boei__rent_ledger", "int_tenancies_historized", "int_tenancy_arrears_accumulated", "households"):
+        assert f"model.evictions.{model}" not in left
+    # Built from other sources only, and the seeds: left as they are.
+    for node in ("model.evictions.stg_bbl__arrears", "model.evictions.project_expenses", "seed.evictions.districts"):
+        assert node in left
+    tests = {n["name"]: u for u, n in nodes.items() if n["resource_type"] == "test"}
+    # A test between a rebuilt model and an unchanged one runs: the petitions' tenancies are looked
+    # up in the register's history, the households' districts in a seed.
+    assert tests["relationships_petitions_tenancy_id__tenancy_id__ref_int_tenancies_historized_"] not in left
+    assert tests["relationships_households_district__district__ref_districts_"] not in left
+    # A test of unchanged models only is left out.
+    assert tests["unique_petitions_petition_id"] in left
+    # Whatever is left out reads nothing rebuilt.
+    rebuilt = {u for u, n in nodes.items() if n["resource_type"] in incremental.BUILT_RESOURCE_TYPES} - left
+    for unique_id in left:
+        assert not set(nodes[unique_id]["depends_on"].get("nodes", [])) & rebuilt, unique_id
+
+
+def test_every_source_reaches_what_is_built_from_it(dbt_manifest):
+    from orchestration.lib.contract import SOURCES
+
+    manifest = _manifest(dbt_manifest)
+    everything = set(incremental.unaffected_nodes(manifest, _incremental_for()))
+    for source in SOURCES:
+        rebuilt = everything - set(incremental.unaffected_nodes(manifest, _incremental_for(source)))
+        staged = {u for u in rebuilt if manifest["nodes"][u]["resource_type"] == "model" and "stg_" in u}
+        assert staged and all(u.startswith(f"model.evictions.stg_{source}__") for u in staged), source
+    # Every source new: only what is built from no source at all (seeds, their tests) is left out.
+    left = incremental.unaffected_nodes(manifest, _incremental_for(*SOURCES))
+    assert not [u for u in left if manifest["nodes"][u]["resource_type"] == "model" and "stg_" in u]
+    assert "seed.evictions.districts" in left
+
+
+def test_the_exclusion_names_each_node_once_and_keeps_dbt_from_dropping_tests(dbt_manifest):
+    manifest = _manifest(dbt_manifest)
+    left = incremental.unaffected_nodes(manifest, _incremental_for("boei"))
+    arguments = incremental.dbt_exclusion(manifest, left)
+    assert arguments[:3] == ["--indirect-selection", "empty", "--exclude"]
+    assert len(arguments[3].split(" ")) == len(left) == len(set(arguments[3].split(" ")))
+    assert "evictions" not in arguments[3].split(" ")  # dbt would read the project's name as every node
+    assert incremental.dbt_exclusion(manifest, []) == []

@@ -23,6 +23,7 @@ from orchestration.defs.resources import WarehouseResource, preview_markdown
 from orchestration.defs.specs import OWNER
 from orchestration.lib import console, incremental
 from orchestration.lib.dbt_manifest import ManifestMissing, dbt_executable, load_manifest, manifest_path
+from orchestration.lib.dbt_results import merge_run_results
 from orchestration.lib.ingest import loaded_deliveries
 from orchestration.lib.locking import DATABASE_LOCK, warehouse_lock
 from orchestration.settings import DBT_PROJECT_DIR
@@ -117,28 +118,49 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             # still true; the warehouse decides (orchestration/lib/incremental.py), not an operator.
             basis = incremental.build_basis(settings)
             previous = incremental.read_basis(settings.paths)
-            decision = incremental.decide(previous, basis)
+            asked = context.run.tags.get(incremental.FULL_REBUILD_TAG, "").lower() == "true"
+            decision = incremental.decide(previous, basis, full_rebuild_asked=asked)
             context.log.info(f"dbt build, {decision}")
+            # An incremental build leaves out what reads no new delivery (a subset run from the UI
+            # builds what was selected). Its tables and test results stand as the last build left them.
+            manifest = load_manifest()
+            unchanged = [] if context.is_subset else incremental.unaffected_nodes(manifest, decision)
+            unchanged_outputs = _unchanged_outputs(context, manifest, unchanged)
+            if unchanged:
+                built = sum(n["resource_type"] in incremental.BUILT_RESOURCE_TYPES for n in manifest["nodes"].values())
+                context.log.info(
+                    f"dbt: {len(unchanged)} of {built} models, seeds and tests read no new delivery and are "
+                    f"left as the last build made them ({len(unchanged_outputs)} tables); their checks keep "
+                    "the result of the build that ran them"
+                )
+                if len(unchanged) == built:
+                    # Nothing to build; the record of the last complete build still describes every table.
+                    yield from _with_table_metadata(iter(()), settings, unchanged_outputs)
+                    return
             # The staging tests of an incremental build test only the new deliveries.
             os.environ.update(incremental.dbt_test_environment(decision, previous))
             # A build that fails or stops half-way leaves no record: the next one rebuilds in full.
             incremental.forget_basis(settings.paths)
             arguments = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"]
+            arguments += ["--full-refresh"] if decision.full_refresh else incremental.dbt_exclusion(manifest, unchanged)
+            run_results = target / "run_results.json"
+            run_results.unlink(missing_ok=True)  # what is read after the build is of this build only
             with _dbt_console(target) as quiet:
-                events = dbt.cli(
-                    arguments + (["--full-refresh"] if decision.full_refresh else []),
-                    context=context,
-                    target_path=target,
-                ).stream()
+                events = dbt.cli(arguments, context=context, target_path=target).stream()
                 try:
-                    yield from _with_table_metadata(events, settings)
+                    yield from _with_table_metadata(events, settings, unchanged_outputs)
                     # dbt exited 0 (the stream raises otherwise). A selection of models (a subset
                     # run from the UI) builds only some tables: it is no basis for the next build.
                     if not context.is_subset:
                         incremental.record_basis(settings.paths, basis)
                 finally:
-                    if quiet and (target / "run_results.json").exists():
-                        summary, problems = console.dbt_summary(target / "run_results.json")
+                    if run_results.exists():
+                        # Also after a failure: the evidence shows the tests that failed.
+                        merge_run_results(
+                            run_results, settings.paths.dbt_latest_results, full_build=decision.full_refresh
+                        )
+                    if quiet and run_results.exists():
+                        summary, problems = console.dbt_summary(run_results)
                         context.log.info(f"{summary}; dbt's full output: {target / 'console.log'}")
                         for problem in problems:
                             context.log.warning(problem)
@@ -154,29 +176,54 @@ def _dbt_console(target: Path):
         yield False
         return
     target.mkdir(parents=True, exist_ok=True)
-    (target / "run_results.json").unlink(missing_ok=True)  # the summary is of this build only
     with (target / "console.log").open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         yield True
 
 
-def _with_table_metadata(events, settings):
+def _unchanged_outputs(context: dg.AssetExecutionContext, manifest: dict, unchanged: list[str]) -> list[dg.Output]:
+    """An output for each table of ``unchanged``: downstream assets (publication) read it as it is.
+
+    Marked ``rebuilt: false``. Its tests are not run again, so their checks keep the result of
+    the build that ran them (Dagster logs them as not yielded).
+    """
+    outputs = []
+    translate = translator()
+    for unique_id in unchanged:
+        node = manifest["nodes"][unique_id]
+        if (
+            node["resource_type"] not in ("model", "seed", "snapshot")
+            or node["config"].get("materialized") == "ephemeral"
+        ):
+            continue
+        output_name = context.assets_def.get_output_name_for_asset_key(translate.get_asset_key(node))
+        if output_name in context.selected_output_names:
+            metadata = {"unique_id": unique_id, "rebuilt": False}
+            outputs.append(dg.Output(None, output_name=output_name, metadata=metadata))
+    return outputs
+
+
+def _with_table_metadata(events, settings, unchanged_outputs=()):
     """Add row counts, a preview without pseudonyms, the deliveries used and the Data Docs link.
 
     The database can be read only once dbt has exited, so the outputs of models and seeds are
-    held until then. Test results pass straight through: Dagster stores each event as it comes
-    (~10 ms apiece), and storing them while dbt is still running takes that off the refresh.
-    On a dbt failure the outputs received so far are still reported before the error.
+    held until then, with the outputs of the tables left unchanged. Test results pass straight
+    through: Dagster stores each event as it comes (~10 ms apiece), and storing them while dbt is
+    still running takes that off the refresh. On a dbt failure the outputs received so far are
+    still reported before the error.
     """
     held = []
     try:
         for event in events:
             if isinstance(event, dg.Output) and _relation(event) is not None:
-                held.append(event)
+                held.append(event.with_metadata({**event.metadata, "rebuilt": True}))
             else:
                 yield event
     except BaseException:
         yield from held
         raise
+    # Dagster takes a multi-asset's outputs in the order of the graph only.
+    order = _graph_order()
+    held = sorted([*held, *unchanged_outputs], key=lambda event: order[_unique_id(event)])
     deliveries = loaded_deliveries(settings.warehouse_dir)
     data_docs = dg.MetadataValue.path(str(settings.paths.data_docs_index))
     with duckdb.connect(str(settings.database_path), read_only=True) as connection:
@@ -205,11 +252,36 @@ def _with_table_metadata(events, settings):
             )
 
 
+def _unique_id(event) -> str | None:
+    unique_id = (event.metadata or {}).get("unique_id")
+    return getattr(unique_id, "value", unique_id)
+
+
+@cache
+def _graph_order_of(manifest_file: str, mtime: float) -> dict[str, int]:
+    parents = load_manifest()["parent_map"]
+    order: dict[str, int] = {}
+
+    def visit(unique_id: str) -> None:
+        if unique_id not in order:
+            for parent in parents.get(unique_id, []):
+                visit(parent)
+            order[unique_id] = len(order)
+
+    for unique_id in sorted(parents):
+        visit(unique_id)
+    return order
+
+
+def _graph_order() -> dict[str, int]:
+    """Each dbt node's place in an order where every node comes after its parents."""
+    path = manifest_path()
+    return _graph_order_of(str(path), path.stat().st_mtime)
+
+
 def _relation(event) -> tuple[str, str] | None:
     """(schema, table) of the dbt model or seed behind an output, from its ``unique_id``."""
-    metadata = event.metadata or {}
-    unique_id = metadata.get("unique_id")
-    unique_id = getattr(unique_id, "value", unique_id)
+    unique_id = _unique_id(event)
     if not unique_id or not str(unique_id).startswith(("model.", "seed.")):
         return None
     node = load_manifest()["nodes"].get(str(unique_id))
