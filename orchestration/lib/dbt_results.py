@@ -33,6 +33,17 @@ def merge_run_results(run_results: Path, latest: Path, *, full_build: bool) -> d
     return merged
 
 
+def adopt_earlier_build(run_results: Path, latest: Path) -> None:
+    """A warehouse built before ``latest`` existed: its last build's results become the record.
+
+    Such a build ran every node (it left none out), so its ``run_results.json`` is the latest
+    result of each; without this, the first incremental build would leave the record with only
+    the nodes it ran.
+    """
+    if not latest.exists() and run_results.exists():
+        merge_run_results(run_results, latest, full_build=True)
+
+
 def read_latest(latest: Path) -> dict:
     """The latest results, or an empty record when no build has been recorded (or it is unreadable)."""
     try:

@@ -241,9 +241,9 @@ def build_story(root: Path) -> Story:
         s.refreshes[label] = refresh
         return refresh
 
-    def kill_at(label: str, marker: str | None = None, delay: float | None = None) -> Checkpoint:
+    def kill_at(label: str, marker: str | None = None, delay: float | None = None, **kw) -> Checkpoint:
         started = time.monotonic()
-        refresh = run(label)
+        refresh = run(label, **kw)
         if marker is not None:
             refresh.wait_for(marker, idle=s.unblocker(label))
         else:
@@ -281,10 +281,13 @@ def build_story(root: Path) -> Story:
             # 3.-5. Killed while dbt builds, while publishing, and at a random moment.
             kill_at("kill-dbt", DBT_BUILDING)
             kill_at("kill-publish", PUBLISHING)
-            # At a random fraction of what a complete refresh took on this machine, so the kill
-            # lands somewhere in the run whatever the machine's speed (the fraction is fixed by the seed).
-            s.random_delay = round(random.Random(RANDOM_SEED).uniform(0.2, 0.9) * s.timings["complete"], 1)
-            kill_at("kill-random", delay=s.random_delay)
+            # At a random fraction of the time the previous refresh took to reach publication, so
+            # the kill lands somewhere in the run whatever the machine's speed (the fraction is
+            # fixed by the seed). --force: the previous refresh built dbt in full and was killed
+            # after, so without it dbt would find nothing to build and the run would be short.
+            fraction = random.Random(RANDOM_SEED).uniform(0.2, 0.9)
+            s.random_delay = round(fraction * s.timings["kill-publish"], 1)
+            kill_at("kill-random", delay=s.random_delay, args=("--force",))
             # 6. Two refreshes at once, to completion.
             started = time.monotonic()
             pair = [run("pair-a"), run("pair-b")]

@@ -152,12 +152,18 @@ def refresh_env(landing: Path, warehouse: Path, key: str, extra: dict[str, str] 
 
 
 def start_refresh(
-    label: str, landing: Path, warehouse: Path, key: str, logs: Path, extra_env: dict[str, str] | None = None
+    label: str,
+    landing: Path,
+    warehouse: Path,
+    key: str,
+    logs: Path,
+    extra_env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
 ) -> Refresh:
     logs.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
         # --verbose: the kill points wait for dbt's own line per node.
-        [sys.executable, "-m", "orchestration.cli", "refresh", "--verbose"],
+        [sys.executable, "-m", "orchestration.cli", "refresh", "--verbose", *args],
         cwd=REPO_ROOT,
         env=refresh_env(landing, warehouse, key, extra_env),
         stdout=subprocess.PIPE,

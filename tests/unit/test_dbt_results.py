@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from orchestration.lib.dbt_results import merge_run_results, read_latest
+from orchestration.lib.dbt_results import adopt_earlier_build, merge_run_results, read_latest
 
 
 def _run_results(path, at: str, results: dict[str, str]) -> None:
@@ -49,3 +49,16 @@ def test_no_record_or_an_unreadable_one_is_empty(tmp_path):
     assert read_latest(tmp_path / "missing.json")["nodes"] == {}
     (tmp_path / "bad.json").write_text("{not json")
     assert read_latest(tmp_path / "bad.json") == {"last_build_at": "", "last_build_nodes": 0, "nodes": {}}
+
+
+def test_a_warehouse_from_before_the_record_adopts_its_last_build_once(tmp_path):
+    run_results, latest = tmp_path / "run_results.json", tmp_path / "dbt_results.json"
+    _run_results(run_results, "2026-01-01T00:00:00Z", {"test.p.t1": "pass", "test.p.t2": "pass"})
+    adopt_earlier_build(run_results, latest)
+    assert set(read_latest(latest)["nodes"]) == {"test.p.t1", "test.p.t2"}
+    # Once there is a record, an older run_results.json is not adopted again.
+    _run_results(run_results, "2025-12-01T00:00:00Z", {"test.p.t3": "pass"})
+    adopt_earlier_build(run_results, latest)
+    assert set(read_latest(latest)["nodes"]) == {"test.p.t1", "test.p.t2"}
+    adopt_earlier_build(tmp_path / "none.json", tmp_path / "other.json")
+    assert not (tmp_path / "other.json").exists()

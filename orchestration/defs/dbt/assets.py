@@ -23,7 +23,7 @@ from orchestration.defs.resources import WarehouseResource, preview_markdown
 from orchestration.defs.specs import OWNER
 from orchestration.lib import console, incremental
 from orchestration.lib.dbt_manifest import ManifestMissing, dbt_executable, load_manifest, manifest_path
-from orchestration.lib.dbt_results import merge_run_results
+from orchestration.lib.dbt_results import adopt_earlier_build, merge_run_results
 from orchestration.lib.ingest import loaded_deliveries
 from orchestration.lib.locking import DATABASE_LOCK, warehouse_lock
 from orchestration.settings import DBT_PROJECT_DIR
@@ -144,6 +144,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             arguments = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"]
             arguments += ["--full-refresh"] if decision.full_refresh else incremental.dbt_exclusion(manifest, unchanged)
             run_results = target / "run_results.json"
+            adopt_earlier_build(run_results, settings.paths.dbt_latest_results)
             run_results.unlink(missing_ok=True)  # what is read after the build is of this build only
             with _dbt_console(target) as quiet:
                 events = dbt.cli(arguments, context=context, target_path=target).stream()
