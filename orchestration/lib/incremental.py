@@ -151,7 +151,7 @@ def decide(previous: dict | None, current: dict, *, full_rebuild_asked: bool = F
 def unaffected_nodes(manifest: dict, decision: Decision) -> list[str]:
     """The unique ids of the nodes a build after ``decision`` may leave as the last build made them.
 
-    None for a full rebuild. For an incremental one: every model, seed and snapshot that is not
+    No node for a full rebuild. For an incremental one: every model, seed and snapshot that is not
     built, directly or through other models, from a source with a new delivery, and every test
     none of whose parents is a rebuilt node or such a source. Their inputs (raw deliveries, seeds,
     code, settings: everything :func:`decide` compared) are those of the last complete build, so
