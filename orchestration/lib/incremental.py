@@ -149,7 +149,8 @@ def decide(previous: dict | None, current: dict, *, full_rebuild_asked: bool = F
 
 
 def unaffected_nodes(manifest: dict, decision: Decision) -> list[str]:
-    """The unique ids of the nodes a build after ``decision`` may leave as the last build made them.
+    """The unique ids of the nodes a build after ``decision`` may leave as the last build made them,
+    each after its parents (the order Dagster takes a multi-asset's outputs in).
 
     No node for a full rebuild. For an incremental one: every model, seed and snapshot that is not
     built, directly or through other models, from a source with a new delivery, and every test
@@ -168,13 +169,32 @@ def unaffected_nodes(manifest: dict, decision: Decision) -> list[str]:
             if child not in changed and not child.startswith("test."):
                 changed.add(child)
                 pending.append(child)
-    return sorted(
+    nodes = manifest["nodes"]
+    return [
         uid
-        for uid, node in manifest["nodes"].items()
-        if node["resource_type"] in BUILT_RESOURCE_TYPES
+        for uid in _graph_order(manifest["parent_map"])
+        if uid in nodes
+        and nodes[uid]["resource_type"] in BUILT_RESOURCE_TYPES
         and uid not in changed
-        and not (node["resource_type"] == "test" and changed.intersection(node["depends_on"].get("nodes", [])))
-    )
+        and not (
+            nodes[uid]["resource_type"] == "test" and changed.intersection(nodes[uid]["depends_on"].get("nodes", []))
+        )
+    ]
+
+
+def _graph_order(parents: dict[str, list[str]]) -> list[str]:
+    """Every node of the graph, each after its parents."""
+    order: dict[str, None] = {}
+
+    def visit(unique_id: str) -> None:
+        if unique_id not in order:
+            for parent in parents.get(unique_id, []):
+                visit(parent)
+            order[unique_id] = None
+
+    for unique_id in sorted(parents):
+        visit(unique_id)
+    return list(order)
 
 
 def dbt_exclusion(manifest: dict, unique_ids: list[str]) -> list[str]:

@@ -243,3 +243,15 @@ def test_the_exclusion_names_each_node_once_and_keeps_dbt_from_dropping_tests(db
     assert len(arguments[3].split(" ")) == len(left) == len(set(arguments[3].split(" ")))
     assert "evictions" not in arguments[3].split(" ")  # dbt would read the project's name as every node
     assert incremental.dbt_exclusion(manifest, []) == []
+
+
+def test_what_is_left_out_comes_each_after_its_parents(dbt_manifest):
+    # The dbt asset yields the left-out tables in this order: Dagster takes a multi-asset's
+    # outputs only in the order of the graph.
+    manifest = _manifest(dbt_manifest)
+    for sources in [(), ("boei",), ("bbl", "regnskap")]:
+        left = incremental.unaffected_nodes(manifest, _incremental_for(*sources))
+        place = {uid: n for n, uid in enumerate(left)}
+        for uid in left:
+            for parent in manifest["parent_map"][uid]:
+                assert place.get(parent, -1) < place[uid], (uid, parent)

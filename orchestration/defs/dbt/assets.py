@@ -222,9 +222,10 @@ def _with_table_metadata(events, settings, unchanged_outputs=()):
     except BaseException:
         yield from held
         raise
-    # Dagster takes a multi-asset's outputs in the order of the graph only.
-    order = _graph_order()
-    held = sorted([*held, *unchanged_outputs], key=lambda event: order[_unique_id(event)])
+    # Dagster takes a multi-asset's outputs in the order of the graph only. dbt finishes a table
+    # after its parents, and the unchanged tables come in graph order, none of them built from a
+    # rebuilt one (incremental.unaffected_nodes): unchanged first, then dbt's, is such an order.
+    held = [*unchanged_outputs, *held]
     deliveries = loaded_deliveries(settings.warehouse_dir)
     data_docs = dg.MetadataValue.path(str(settings.paths.data_docs_index))
     with duckdb.connect(str(settings.database_path), read_only=True) as connection:
@@ -253,36 +254,11 @@ def _with_table_metadata(events, settings, unchanged_outputs=()):
             )
 
 
-def _unique_id(event) -> str | None:
-    unique_id = (event.metadata or {}).get("unique_id")
-    return getattr(unique_id, "value", unique_id)
-
-
-@cache
-def _graph_order_of(manifest_file: str, mtime: float) -> dict[str, int]:
-    parents = load_manifest()["parent_map"]
-    order: dict[str, int] = {}
-
-    def visit(unique_id: str) -> None:
-        if unique_id not in order:
-            for parent in parents.get(unique_id, []):
-                visit(parent)
-            order[unique_id] = len(order)
-
-    for unique_id in sorted(parents):
-        visit(unique_id)
-    return order
-
-
-def _graph_order() -> dict[str, int]:
-    """Each dbt node's place in an order where every node comes after its parents."""
-    path = manifest_path()
-    return _graph_order_of(str(path), path.stat().st_mtime)
-
-
 def _relation(event) -> tuple[str, str] | None:
     """(schema, table) of the dbt model or seed behind an output, from its ``unique_id``."""
-    unique_id = _unique_id(event)
+    metadata = event.metadata or {}
+    unique_id = metadata.get("unique_id")
+    unique_id = getattr(unique_id, "value", unique_id)
     if not unique_id or not str(unique_id).startswith(("model.", "seed.")):
         return None
     node = load_manifest()["nodes"].get(str(unique_id))
