@@ -26,13 +26,14 @@
   One window over the snapshot rows and one group by; the contents are compared as values
   (partition and group by treat nulls as equal, like "is not distinct from").
 
-  Incremental (the model is materialized incremental, delete+insert on version_id_name): the
-  versions closed before the latest delivery already built never change, so only the later
-  deliveries' rows are read, together with the current versions as rows of that delivery. Each
-  current version is carried on (its valid_from, its deliveries seen and its number kept) when the
-  next delivery holds it unchanged, and closed there otherwise; the rows emitted replace those of
-  the same version id. A full build is the same query starting from no history. The warehouse
-  runs it incrementally only when every new delivery is later than those built
+  Incremental (the model is materialized incremental, strategy history_versions on
+  version_id_name, below): the versions closed before the latest delivery already built never
+  change, so only the later deliveries' rows are read, together with the current versions as
+  rows of that delivery. Each current version is carried on (its valid_from, its deliveries seen
+  and its number kept) when the next delivery holds it unchanged, and closed there otherwise; the
+  rows emitted update those of the same version id, or are new versions. A full build is the
+  same query starting from no history. The warehouse runs it incrementally only when every new
+  delivery is later than those built
   (orchestration/lib/incremental.py).
 -#}
 {%- set keys = key_columns | join(', ') -%}
@@ -272,4 +273,41 @@ select * from final
     select cast(regexp_extract(file, '(\d{4}-\d{2}-\d{2})\.parquet$', 1) as date) as delivery_date
     from glob('{{ table.meta.delivery_files }}')
     {%- endif %}
+{%- endmacro %}
+
+
+{#
+  Incremental strategy of the snapshot histories (incremental_strategy='history_versions',
+  unique_key = the version id): the rows emitted by historize_snapshot are updated in place where
+  the version is built already, and inserted where it is new.
+
+  A version id is <key>@<valid_from>, and a built version keeps its valid_from and its content
+  when carried on (historize_snapshot: only versions still current are emitted again, each with
+  its own content and valid_from; a new version starts on a delivery later than every one built).
+  So an emitted row with a built id differs from the built row only in the columns a later
+  delivery changes: valid_to, is_current, last_seen_delivery_date, deliveries_seen (and
+  version_number, which stays the same, updated to keep the table equal to a full build in any
+  case). delete+insert rewrote every current version, all its columns, every month: at 10 M
+  postings about 970 000 rows of the register, 0.95 s against 0.25 s for this.
+#}
+{% macro get_incremental_history_versions_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set emitted = arg_dict['temp_relation'] -%}
+    {%- set version_id = arg_dict['unique_key'] -%}
+    {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
+    {%- set changing = ['valid_to', 'is_current', 'last_seen_delivery_date', 'deliveries_seen', 'version_number'] -%}
+update {{ target }} as built
+set
+    {%- for column in changing %}
+    {{ column }} = emitted.{{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+from {{ emitted }} as emitted
+where built.{{ version_id }} = emitted.{{ version_id }};
+
+insert into {{ target }} ({{ columns }})
+select {{ columns }}
+from {{ emitted }} as emitted
+where not exists (
+    select 1 from {{ target }} as built where built.{{ version_id }} = emitted.{{ version_id }}
+);
 {%- endmacro %}

@@ -1,6 +1,6 @@
 -- History of the bailiff's cases: one row per version of a case (see macro historize_snapshot).
 -- Incremental: a new delivery merges in only its versions (macro historize_snapshot).
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='bailiff_case_version_id') }}
+{{ config(materialized='incremental', incremental_strategy='history_versions', unique_key='bailiff_case_version_id') }}
 {{ historize_snapshot(
     relation=ref('stg_namsfogd__cases'),
     key_columns=['bailiff_case_no'],

@@ -1,7 +1,7 @@
 -- History of the co-operatives' arrears cases (bbl): one row per version of a case (see macro historize_snapshot).
 -- Stage of every case on a date d: where valid_from <= d and (valid_to is null or d < valid_to) (macro valid_on).
 -- Incremental: a new delivery merges in only its versions (macro historize_snapshot).
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='arrears_case_version_id') }}
+{{ config(materialized='incremental', incremental_strategy='history_versions', unique_key='arrears_case_version_id') }}
 {{ historize_snapshot(
     relation=ref('stg_bbl__arrears'),
     key_columns=['arrears_case_id'],

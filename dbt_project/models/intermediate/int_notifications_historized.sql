@@ -1,6 +1,6 @@
 -- History of the collector's notification list: one row per version of a notice (see macro historize_snapshot).
 -- Incremental: a new delivery merges in only its versions (macro historize_snapshot).
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='notification_version_id') }}
+{{ config(materialized='incremental', incremental_strategy='history_versions', unique_key='notification_version_id') }}
 {{ historize_snapshot(
     relation=ref('stg_kemner__notifications'),
     key_columns=['notification_id'],

@@ -1,6 +1,6 @@
 -- History of the project's case register: one row per version of a case (see macro historize_snapshot).
 -- Incremental: a new delivery merges in only its versions (macro historize_snapshot).
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='case_version_id') }}
+{{ config(materialized='incremental', incremental_strategy='history_versions', unique_key='case_version_id') }}
 {{ historize_snapshot(
     relation=ref('stg_prosjekt__cases'),
     key_columns=['case_id'],

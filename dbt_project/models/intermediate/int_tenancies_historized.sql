@@ -1,6 +1,6 @@
 -- History of the housing register: one row per version of a tenancy (see macro historize_snapshot).
 -- Incremental: a new delivery merges in only its versions (macro historize_snapshot).
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='tenancy_version_id') }}
+{{ config(materialized='incremental', incremental_strategy='history_versions', unique_key='tenancy_version_id') }}
 {{ historize_snapshot(
     relation=ref('stg_boei__tenancies'),
     key_columns=['tenancy_id'],

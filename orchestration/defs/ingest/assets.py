@@ -110,7 +110,10 @@ def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
             )
         for spec in files_of(source):
             files = sorted(settings.paths.raw_table_dir(source, spec.stem).glob(DELIVERY_FILES))
-            latest = pl.read_parquet(files[-1]) if files else pl.DataFrame()
+            # The row count from the Parquet footer and five rows for the preview: reading the whole
+            # latest delivery took 0.5 s for a 1 M-row register snapshot, on every refresh.
+            latest_rows = pl.scan_parquet(files[-1]).select(pl.len()).collect().item() if files else 0
+            latest = pl.scan_parquet(files[-1]).head(5).collect() if files else pl.DataFrame()
             yield dg.MaterializeResult(
                 asset_key=raw_asset_key(source, spec.stem),
                 metadata={
@@ -121,7 +124,7 @@ def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
                     "rows_quarantined_now": result.rows_quarantined,
                     "rows_collapsed_now": result.rows_collapsed,
                     "warnings_now": [w for w in result.warnings if f"/{spec.name}:" in w],
-                    "rows_in_latest_delivery": latest.height,
+                    "rows_in_latest_delivery": latest_rows,
                     "latest_delivery": files[-1].stem if files else None,
                     "data_docs": dg.MetadataValue.path(str(settings.paths.data_docs_index)),
                     "preview": preview_markdown(latest),
