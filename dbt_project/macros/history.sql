@@ -294,6 +294,11 @@ select * from final
     {%- set target = arg_dict['target_relation'] -%}
     {%- set emitted = arg_dict['temp_relation'] -%}
     {%- set version_id = arg_dict['unique_key'] -%}
+    {%- if version_id is not string -%}
+        {{ exceptions.raise_compiler_error(
+            "incremental_strategy 'history_versions' takes the version id as unique_key, one column: "
+            ~ target) }}
+    {%- endif -%}
     {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
     {%- set changing = ['valid_to', 'is_current', 'last_seen_delivery_date', 'deliveries_seen', 'version_number'] -%}
 update {{ target }} as built
