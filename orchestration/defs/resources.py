@@ -1,8 +1,9 @@
 """Dagster resources. Configured from the environment; the defaults run the bundled sample."""
 
 import dagster as dg
-from pydantic import PrivateAttr
+from pydantic import Field, PrivateAttr
 
+from orchestration.lib.gx_worker import DEFAULT_TIMEOUT_SECONDS
 from orchestration.settings import Settings, load_settings
 
 
@@ -35,6 +36,11 @@ class GreatExpectationsResource(dg.ConfigurableResource):
     worker per warehouse and run, started on first use and stopped when the run ends.
     """
 
+    timeout_seconds: float = Field(
+        default=DEFAULT_TIMEOUT_SECONDS,
+        description="How long one validation (or the Data Docs) may take before the worker counts as hung "
+        "and is stopped; the step then fails and publication waits for the next refresh.",
+    )
     _workers: dict = PrivateAttr(default_factory=dict)
 
     def worker(self, paths, run_id: str):
@@ -42,7 +48,7 @@ class GreatExpectationsResource(dg.ConfigurableResource):
 
         key = (paths.root, run_id)
         if key not in self._workers:
-            self._workers[key] = ValidationWorker(paths, run_id)
+            self._workers[key] = ValidationWorker(paths, run_id, timeout_seconds=self.timeout_seconds)
         return self._workers[key]
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:

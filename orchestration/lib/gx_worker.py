@@ -19,10 +19,20 @@ import multiprocessing
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from orchestration.lib.gx_validation import DeliveryValidation
 from orchestration.lib.paths import WarehousePaths
+
+# How long one validation or the Data Docs may take before the worker counts as hung. A delivery
+# is validated on at most a 50 000-row sample (seconds); a hung GX would otherwise hold the refresh,
+# its lock and the next scheduled one for ever.
+DEFAULT_TIMEOUT_SECONDS = 1800.0
+
+
+class ValidationTimedOut(RuntimeError):
+    """The worker did not finish a task within its timeout; it was stopped."""
 
 
 def _import_gx() -> None:
@@ -55,9 +65,12 @@ class ValidationWorker:
     collected, and collecting them needs no GX at all.
     """
 
-    def __init__(self, paths: WarehousePaths, run_id: str) -> None:
+    def __init__(self, paths: WarehousePaths, run_id: str, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> None:
         self.paths = paths
         self.run_id = run_id
+        self.timeout_seconds = timeout_seconds
+        # The function a validation runs in the worker (a test puts a slower one here).
+        self._validate: Callable[..., DeliveryValidation] = validate_and_save
         self._lock = threading.RLock()
         self._executor: ProcessPoolExecutor | None = None
         self._validations: dict[tuple[str, str], Future] = {}
@@ -86,7 +99,7 @@ class ValidationWorker:
         key = (source, delivery_date)
         with self._lock:
             if key not in self._validations:
-                future = self._pool().submit(validate_and_save, self.paths, source, delivery_date, self.run_id)
+                future = self._pool().submit(self._validate, self.paths, source, delivery_date, self.run_id)
                 self._validations[key] = future
                 future.add_done_callback(self._when_idle)
             return self._validations[key]
@@ -129,21 +142,49 @@ class ValidationWorker:
 
     def result(self, source: str, delivery_date: str) -> DeliveryValidation:
         """The delivery's validation, waiting for it (submitting it first if nobody did)."""
-        return self.submit(source, delivery_date).result()
+        return self._wait(self.submit(source, delivery_date), f"validating {source}/{delivery_date}")
 
     def build_data_docs(self) -> Path:
         """The Data Docs with every validation handed over; built only when not already current."""
-        for future in list(self._validations.values()):
-            future.result()
+        for (source, delivery_date), future in sorted(self._validations.items()):
+            self._wait(future, f"validating {source}/{delivery_date}")
         with self._lock:
             docs = self._docs
         if docs is not None:
-            docs.result()
+            self._wait(docs, "building the Data Docs")
         with self._lock:
             if self._docs_current():
                 return self.paths.data_docs_index
             future = self._ask_for_docs()
-        return future.result()
+        return self._wait(future, "building the Data Docs")
+
+    def _wait(self, future: Future, what: str):
+        """The task's result; a task still running after the timeout stops the worker.
+
+        The timeout counts from when the caller starts waiting, so a task queued behind others
+        gets its full time once they are done.
+        """
+        try:
+            return future.result(timeout=self.timeout_seconds)
+        except FutureTimeout:
+            self._terminate()
+            raise ValidationTimedOut(
+                f"Great Expectations was still {what} after {self.timeout_seconds:.0f} s: its worker "
+                "process was stopped. Nothing was recorded for what it had not finished, so the next "
+                "refresh validates those deliveries again; publication waits for them."
+            ) from None
+
+    def _terminate(self) -> None:
+        """Stop the worker process now, also in the middle of a task (``close`` would wait for it)."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        # ProcessPoolExecutor has no public way to stop a running task before Python 3.14
+        # (terminate_workers); its _processes are the worker processes (pid -> Process).
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
 
     def close(self, on_wait: Callable[[str], None] | None = None) -> None:
         """Stop the worker: validations not started are dropped, a running one finishes.

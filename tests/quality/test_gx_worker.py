@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import time
+
+import pytest
 
 from orchestration.lib import gx_validation
-from orchestration.lib.gx_worker import ValidationWorker
+from orchestration.lib.gx_worker import ValidationTimedOut, ValidationWorker
 from orchestration.lib.ingest import ingest_source
 from orchestration.lib.paths import WarehousePaths
 from orchestration.settings import BUNDLED_SAMPLE_DIR
+from tests.support.slow_tasks import hang
 
 KEY = "test-key"
 
@@ -90,3 +94,23 @@ def test_an_idle_worker_builds_the_data_docs_and_stops_so_it_holds_no_memory_whi
     finally:
         worker.close()
     assert {v.delivery_date for v in gx_validation.load_validations(paths)} == set(dates[:2])
+
+
+def test_a_validation_past_its_timeout_stops_the_worker_and_says_what_it_was_doing(tmp_path):
+    """A hung GX must not hold the refresh (and its lock) for ever: the step fails, nothing recorded."""
+    paths, dates = _kemner_warehouse(tmp_path)
+    worker = ValidationWorker(paths, "run-hung", timeout_seconds=2)
+    worker._validate = hang
+    worker.submit("kemner", dates[0])
+    processes = list(worker._pool()._processes.values())
+    assert processes
+    waited_from = time.monotonic()
+    with pytest.raises(ValidationTimedOut, match=f"still validating kemner/{dates[0]} after 2 s"):
+        worker.result("kemner", dates[0])
+    assert time.monotonic() - waited_from < 30
+    assert not worker.started
+    for process in processes:
+        process.join(timeout=10)
+        assert not process.is_alive()
+    assert not paths.validation_dir("kemner", dates[0]).exists()  # the next refresh validates it
+    worker.close()  # nothing left to stop
