@@ -112,8 +112,9 @@ def _build_ingest_asset(source: str) -> dg.AssetsDefinition:
             files = sorted(settings.paths.raw_table_dir(source, spec.stem).glob(DELIVERY_FILES))
             # The row count from the Parquet footer and five rows for the preview: reading the whole
             # latest delivery took 0.5 s for a 1 M-row register snapshot, on every refresh.
-            latest_rows = pl.scan_parquet(files[-1]).select(pl.len()).collect().item() if files else 0
-            latest = pl.scan_parquet(files[-1]).head(5).collect() if files else pl.DataFrame()
+            scan = pl.scan_parquet(files[-1]) if files else pl.LazyFrame()
+            latest_rows = scan.select(pl.len()).collect().item()
+            latest = scan.head(5).collect()
             yield dg.MaterializeResult(
                 asset_key=raw_asset_key(source, spec.stem),
                 metadata={
