@@ -1,8 +1,14 @@
-"""Atomic Parquet writes with self-describing metadata.
+"""Atomic Parquet writes with self-describing metadata, and reads that stay whole across them.
 
-A reader (DuckDB, polars, pyarrow) sees either the old file or the new one: the new
-file is written next to the target, flushed to disk and renamed over it. A crash
-leaves at most a ``.tmp-*`` file behind, which the next write of the table removes.
+The new file is written next to the target, flushed to disk and renamed over it: a reader
+that reads one open file sees either the old file or the new one. A crash leaves at most a
+``.tmp-*`` file behind, which the next write of the table removes.
+
+A reader given the *path* opens it more than once per read (DuckDB's ``read_parquet`` up to
+four times, pyarrow's ``read_table`` twice, polars' too), so a read that overlaps a rename can
+pair one version's footer with another's pages and fail (``benchmarks/torn_reads.py``).
+:func:`read_table` and :func:`read_frame` read through one handle: the warehouse's own reads
+of files another run may be replacing go through them.
 """
 
 from __future__ import annotations
@@ -218,6 +224,19 @@ def write_bytes_atomic(data: bytes, target: Path) -> Path:
     return target
 
 
+def read_table(path: Path, columns: Sequence[str] | None = None) -> pa.Table:
+    """The whole file at ``path``, old or new if it is being replaced: read through one handle."""
+    with Path(path).open("rb") as handle:
+        return pq.read_table(handle, columns=columns)
+
+
+def read_frame(path: Path, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    """:func:`read_table` for polars."""
+    with Path(path).open("rb") as handle:
+        return pl.read_parquet(handle, columns=columns)
+
+
 def read_table_metadata(path: Path) -> dict:
-    schema = pq.read_schema(path)
+    with Path(path).open("rb") as handle:
+        schema = pq.read_schema(handle)
     return json.loads((schema.metadata or {}).get(METADATA_KEY, b"{}"))

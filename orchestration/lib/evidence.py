@@ -47,7 +47,7 @@ def _audit_rows(path: Path) -> list[dict]:
     if not path.exists():
         return []
     rows = []
-    for row in pl.read_parquet(path).iter_rows(named=True):
+    for row in atomic.read_frame(path).iter_rows(named=True):
         reasons = json.loads(row.get("quarantine_reasons") or "{}")
         refused = row["status"] == "refused"
         balanced = None
@@ -105,7 +105,7 @@ def _reconciliation(quality_dir: Path) -> tuple[list[dict], list[str]]:
     path = table_file(quality_dir, "reconciliation")
     if not path.exists():
         return [], []
-    frame = pl.read_parquet(path)
+    frame = atomic.read_frame(path)
     key_columns = [c for c in frame.columns if c not in ("check", "severity", "detail")]
     groups = []
     for (check, severity), group in sorted(frame.group_by(["check", "severity"]), key=lambda g: (g[0][1], g[0][0])):
@@ -161,7 +161,7 @@ def _published(published_dir: Path) -> tuple[list[dict], pl.DataFrame | None]:
             }
         )
     comparison = table_file(published_dir, "report_comparison")
-    frame = pl.read_parquet(comparison) if comparison.exists() else None
+    frame = atomic.read_frame(comparison) if comparison.exists() else None
     return lineage, frame
 
 
@@ -169,7 +169,7 @@ def _reference_year(published_dir: Path) -> int | None:
     path = table_file(published_dir, "petitions_evictions_by_year")
     if not path.exists():
         return None
-    years = pl.read_parquet(path, columns=["year"])["year"].drop_nulls()
+    years = atomic.read_frame(path, columns=["year"])["year"].drop_nulls()
     return int(years.max()) if len(years) else None
 
 

@@ -35,7 +35,6 @@ from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from orchestration.lib import atomic
 from orchestration.lib.paths import WarehousePaths, table_file
@@ -210,7 +209,7 @@ def read_published(path: Path) -> tuple[pa.Table | None, str | None]:
     """The table already published at ``path`` and the run that wrote it; (None, None) when there is none."""
     if not path.exists():
         return None, None
-    table = pq.read_table(path)
+    table = atomic.read_table(path)
     document = json.loads((table.schema.metadata or {}).get(atomic.METADATA_KEY, b"{}"))
     return table, document.get("run_id")
 
@@ -257,7 +256,7 @@ def read_log(published_dir: Path) -> pl.DataFrame:
     path = log_path(published_dir)
     if not path.exists():
         return empty_log()
-    return pl.read_parquet(path).cast(SCHEMA)  # type: ignore[arg-type]
+    return atomic.read_frame(path).cast(SCHEMA)  # type: ignore[arg-type]
 
 
 def append(

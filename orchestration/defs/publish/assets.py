@@ -163,12 +163,12 @@ def _lists_written(lists, folder) -> dg.MaterializeResult:
     kinds={"csv", "xlsx"},
 )
 def notification_lists(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    import polars as pl
 
+    from orchestration.lib.atomic import read_frame
     from orchestration.lib.notifications import FOLDER, write_notification_lists
 
     def write(settings):
-        households = pl.read_parquet(table_file(settings.curated_dir, "households"))
+        households = read_frame(table_file(settings.curated_dir, "households"))
         return write_notification_lists(settings, households)
 
     return _write_restricted_lists(context, warehouse, write, FOLDER)

@@ -51,8 +51,10 @@ def ingest_audit(context: dg.AssetExecutionContext, warehouse: WarehouseResource
 def ingest_audit_balance(warehouse: WarehouseResource):
     import polars as pl
 
+    from orchestration.lib.atomic import read_frame
+
     settings = warehouse.settings()
-    frame = pl.read_parquet(settings.paths.ingest_audit)
+    frame = read_frame(settings.paths.ingest_audit)
     loaded = frame.filter(pl.col("status") != "refused")
     broken = loaded.filter(
         pl.col("rows_in_manifest") != pl.col("rows_loaded") + pl.col("rows_quarantined") + pl.col("rows_collapsed")

@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
-import pyarrow.parquet as pq
 import yaml
 from markupsafe import Markup
 
@@ -168,7 +167,7 @@ def load_published(published_dir: Path) -> dict[str, PublishedTable]:
         name = path.stem
         if name == REVISIONS_NAME:
             continue
-        table = pq.read_table(path)
+        table = atomic.read_table(path)
         document = json.loads((table.schema.metadata or {}).get(atomic.METADATA_KEY, b"{}"))
         frame = pl.from_arrow(table)
         assert isinstance(frame, pl.DataFrame)
@@ -178,7 +177,7 @@ def load_published(published_dir: Path) -> dict[str, PublishedTable]:
 
 def load_revisions(published_dir: Path) -> pl.DataFrame | None:
     path = log_path(published_dir)
-    return pl.read_parquet(path) if path.exists() else None
+    return atomic.read_frame(path) if path.exists() else None
 
 
 def reference_years(tables: Mapping[str, PublishedTable]) -> tuple[int, int] | None:
