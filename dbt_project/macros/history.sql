@@ -288,7 +288,8 @@ select * from final
   delivery changes: valid_to, is_current, last_seen_delivery_date, deliveries_seen (and
   version_number, which stays the same, updated to keep the table equal to a full build in any
   case). delete+insert rewrote every current version, all its columns, every month: at 10 M
-  postings about 970 000 rows of the register, 0.95 s against 0.31 s for this.
+  postings about 970 000 rows of the register, 0.95 s against 0.31 s for this. The emitted ids
+  are checked for duplicates first (about 0.1 s on 980 000 ids).
 #}
 {% macro get_incremental_history_versions_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
@@ -301,6 +302,13 @@ select * from final
     {%- endif -%}
     {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
     {%- set changing = ['valid_to', 'is_current', 'last_seen_delivery_date', 'deliveries_seen', 'version_number'] -%}
+-- An id emitted twice would update its built row from either copy without a trace (delete+insert
+-- would have inserted both, and the unique test failed): refuse the merge instead.
+select error('history_versions: ' || (count(*) - count(distinct {{ version_id }}))
+    || ' version ids emitted more than once for {{ target }}; the merge is refused')
+from {{ emitted }}
+having count(*) > count(distinct {{ version_id }});
+
 update {{ target }} as built
 set
     {%- for column in changing %}

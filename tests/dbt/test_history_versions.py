@@ -10,6 +10,8 @@ gap (its version number counts its closed versions).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
 
 import duckdb
 import polars as pl
@@ -76,7 +78,7 @@ def full_and_stepwise(tmp_path_factory):
     _write_later_delivery(stepwise)
     _run(SELECTION, stepwise, root / "stepwise" / "dbt")
     merged_sql.append(_run_sql(root / "stepwise" / "dbt"))
-    return _history(full), _history(stepwise), merged_sql
+    return _history(full), _history(stepwise), merged_sql, stepwise
 
 
 def _run_sql(dbt_dir) -> str:
@@ -85,7 +87,7 @@ def _run_sql(dbt_dir) -> str:
 
 
 def test_each_later_delivery_was_merged_by_update_and_insert(full_and_stepwise):
-    _, _, merged_sql = full_and_stepwise
+    _, _, merged_sql, _ = full_and_stepwise
     assert len(merged_sql) == len(TENANCIES)  # each register delivery after the first, and the later one
     for sql in merged_sql:
         assert "update" in sql.lower() and "insert into" in sql.lower()
@@ -93,12 +95,12 @@ def test_each_later_delivery_was_merged_by_update_and_insert(full_and_stepwise):
 
 
 def test_a_history_merged_delivery_by_delivery_equals_its_full_build(full_and_stepwise):
-    full, stepwise, _ = full_and_stepwise
+    full, stepwise, _, _ = full_and_stepwise
     assert_frame_equal(stepwise, full, check_exact=True)
 
 
 def test_the_cases_the_later_delivery_makes(full_and_stepwise):
-    full, _, _ = full_and_stepwise
+    full, _, _, _ = full_and_stepwise
     by_id = {row["tenancy_version_id"]: row for row in full.iter_rows(named=True)}
     later = LATER.isoformat()
     # 1001: 4800, 5000, 4800 again: three versions, the last current.
@@ -110,3 +112,33 @@ def test_the_cases_the_later_delivery_makes(full_and_stepwise):
     (version_1002,) = [row for key, row in by_id.items() if key.startswith("1002@")]
     assert version_1002["valid_to"] == LATER and not version_1002["is_current"]
     assert version_1002["deliveries_seen"] == 2
+
+
+def _merge_into_copy(full_and_stepwise, tmp_path, duplicate: bool) -> None:
+    """Run the last merge's own SQL on a copy of the stepwise database, its emitted rows being the
+    history's current versions (each a built id, as a later delivery emits them), one of them
+    twice with another valid_to when ``duplicate``."""
+    _, _, merged_sql, stepwise = full_and_stepwise
+    sql = merged_sql[-1]
+    (emitted,) = set(re.findall(r"from\s+(\S+)\s+as emitted", sql))
+    database = tmp_path / "warehouse.duckdb"
+    shutil.copy(WarehousePaths(stepwise).database, database)
+    with duckdb.connect(str(database)) as db:
+        ((catalog,),) = db.sql("select current_database()").fetchall()
+        sql = sql.replace(f'"{catalog}".', "")  # the copy is attached under its own name
+        emitted = emitted.replace(f'"{catalog}".', "")
+        again = "union all (select * replace (date '2100-01-01' as valid_to) from current limit 1)" if duplicate else ""
+        db.execute(
+            f"create table {emitted} as with current as (select * from intermediate.{MODEL} where is_current) "
+            f"select * from current {again}"
+        )
+        db.execute(sql)
+
+
+def test_a_merge_without_duplicate_ids_runs(full_and_stepwise, tmp_path):
+    _merge_into_copy(full_and_stepwise, tmp_path, duplicate=False)
+
+
+def test_a_merge_that_emits_a_built_id_twice_is_refused(full_and_stepwise, tmp_path):
+    with pytest.raises(duckdb.InvalidInputException, match="1 version ids emitted more than once"):
+        _merge_into_copy(full_and_stepwise, tmp_path, duplicate=True)
