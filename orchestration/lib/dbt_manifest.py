@@ -155,7 +155,12 @@ _STARTED: dict[Path, WarehouseParse] = {}
 
 def start_warehouse_parse(paths: WarehousePaths) -> WarehouseParse | None:
     """Start a :class:`WarehouseParse` unless the warehouse's dbt folder has a partial-parse state."""
-    if (paths.dbt_target_dir / PARTIAL_PARSE).exists() or paths.dbt_target_dir in _STARTED:
+    if paths.dbt_target_dir in _STARTED:
+        return None
+    # A refresh killed mid-parse left its scratch folder (the caller holds the refresh lock).
+    for stale in paths.state_dir.glob(".dbt-parse-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    if (paths.dbt_target_dir / PARTIAL_PARSE).exists():
         return None
     parse = _STARTED[paths.dbt_target_dir] = WarehouseParse(paths)
     return parse

@@ -37,11 +37,13 @@ def _dbt_ls(paths: WarehousePaths) -> str:
 
 def test_the_parse_leaves_a_state_the_warehouse_reuses(tmp_path):
     paths = WarehousePaths(tmp_path / "warehouse")
+    left_by_a_kill = paths.state_dir / ".dbt-parse-killed"
+    left_by_a_kill.mkdir(parents=True)
     assert dbt_manifest.start_warehouse_parse(paths) is not None
     assert dbt_manifest.start_warehouse_parse(paths) is None  # one at a time per warehouse
     assert dbt_manifest.finish_warehouse_parse(paths) is True
     assert (paths.dbt_target_dir / dbt_manifest.PARTIAL_PARSE).exists()
-    assert not list(paths.state_dir.glob(".dbt-parse-*")), "the scratch folder is left behind"
+    assert not list(paths.state_dir.glob(".dbt-parse-*")), "a scratch folder is left behind"
     assert not paths.database.exists(), "a parse opened the database"
     output = _dbt_ls(paths)
     assert "Unable to do partial parsing" not in output, output[-2000:]
