@@ -97,7 +97,7 @@ def cmd_setup(_: argparse.Namespace) -> int:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     from orchestration.lib.console import VERBOSE_ENV
-    from orchestration.lib.dbt_manifest import cancel_warehouse_parse, ensure_manifest, start_warehouse_parse
+    from orchestration.lib.dbt_manifest import ensure_manifest
     from orchestration.lib.locking import WarehouseBusy, warehouse_lock
 
     started = time.monotonic()
@@ -123,12 +123,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                 return 0
             # A refresh that does not finish leaves no record: the next one rebuilds.
             fingerprint.forget_last_refresh(settings)
-            # A warehouse's first build would parse the whole dbt project: parse it meanwhile.
-            start_warehouse_parse(settings.paths)
-            try:
-                success, run_id = _run_refresh_job(settings, full_rebuild=args.force)
-            finally:
-                cancel_warehouse_parse(settings.paths)  # still there only if dbt never ran
+            success, run_id = _run_refresh_job(settings, full_rebuild=args.force)
             if success:
                 fingerprint.record_successful_refresh(settings, current, run_id)
     except WarehouseBusy as busy:

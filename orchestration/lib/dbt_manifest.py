@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -62,120 +61,30 @@ def build_manifest(quiet: bool = True) -> Path:
     target = manifest_path().parent
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target, prefix=".parse-") as scratch:
+        command = [
+            dbt_executable(),
+            "parse",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            scratch,
+        ]
+        if quiet:
+            command.append("--quiet")
         # dbt parse renders the warehouse's paths into the manifest (the raw sources' locations).
         paths = WarehousePaths(warehouse_dir_from_environment())
-        completed = subprocess.run(
-            _parse_command(Path(scratch), quiet),
-            env=_parse_environment(paths),
-            capture_output=True,
-            text=True,
-            cwd=DBT_PROJECT_DIR,
-        )
+        env = {**os.environ, **paths.dbt_environment(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_PROJECT_DIR)
         if completed.returncode != 0:
             raise RuntimeError(f"dbt parse failed:\n{completed.stdout}\n{completed.stderr}")
         # dbt build starts from this partial-parse state instead of parsing from scratch.
-        if (Path(scratch) / PARTIAL_PARSE).exists():
-            os.replace(Path(scratch) / PARTIAL_PARSE, target / PARTIAL_PARSE)
+        if (Path(scratch) / "partial_parse.msgpack").exists():
+            os.replace(Path(scratch) / "partial_parse.msgpack", target / "partial_parse.msgpack")
         os.replace(Path(scratch) / "manifest.json", manifest_path())
     _load_manifest.cache_clear()
     return manifest_path()
-
-
-PARTIAL_PARSE = "partial_parse.msgpack"
-
-
-def _parse_command(target_path: Path, quiet: bool = True) -> list[str]:
-    command = [
-        dbt_executable(),
-        "parse",
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(target_path),
-    ]
-    return [*command, "--quiet"] if quiet else command
-
-
-def _parse_environment(paths: WarehousePaths) -> dict[str, str]:
-    return {**os.environ, **paths.dbt_environment(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-
-
-class WarehouseParse:
-    """``dbt parse`` with one warehouse's profile, running beside the refresh until its build.
-
-    dbt parses only what changed when its partial-parse state was made with the same profile,
-    and the profile holds the database path: the state of the project's manifest, made for
-    another warehouse, makes a warehouse's first build parse everything (3.2 s of the sample's
-    dbt step). Started before the Dagster definitions load, this parse runs on the core that
-    start-up and ingest leave free, and the build finds a state made for its own profile. It
-    writes in a scratch folder under ``state/`` (no database is opened) and puts only the
-    partial-parse state in the warehouse's dbt folder, and only where there was none.
-    """
-
-    def __init__(self, paths: WarehousePaths):
-        self.destination = paths.dbt_target_dir / PARTIAL_PARSE
-        paths.state_dir.mkdir(parents=True, exist_ok=True)
-        self.scratch = Path(tempfile.mkdtemp(dir=paths.state_dir, prefix=".dbt-parse-"))
-        self.process = subprocess.Popen(
-            _parse_command(self.scratch),
-            env=_parse_environment(paths),
-            cwd=DBT_PROJECT_DIR,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def finish(self, timeout: float = 300) -> bool:
-        """Wait for the parse and put its state in place; False (and nothing changed) if it failed."""
-        try:
-            returncode = self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.cancel()
-            return False
-        made = self.scratch / PARTIAL_PARSE
-        placed = returncode == 0 and made.exists() and not self.destination.exists()
-        if placed:
-            self.destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(made, self.destination)
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        return placed
-
-    def cancel(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        shutil.rmtree(self.scratch, ignore_errors=True)
-
-
-# The parse started for each warehouse (its dbt folder) by this process: the CLI starts it, the
-# dbt asset, run in the same process, finishes it. A run in another process finds none.
-_STARTED: dict[Path, WarehouseParse] = {}
-
-
-def start_warehouse_parse(paths: WarehousePaths) -> WarehouseParse | None:
-    """Start a :class:`WarehouseParse` unless the warehouse's dbt folder has a partial-parse state."""
-    if paths.dbt_target_dir in _STARTED:
-        return None
-    # A refresh killed mid-parse left its scratch folder (the caller holds the refresh lock).
-    for stale in paths.state_dir.glob(".dbt-parse-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    if (paths.dbt_target_dir / PARTIAL_PARSE).exists():
-        return None
-    parse = _STARTED[paths.dbt_target_dir] = WarehouseParse(paths)
-    return parse
-
-
-def finish_warehouse_parse(paths: WarehousePaths, timeout: float = 300) -> bool | None:
-    """Finish the parse this process started for the warehouse; None when there is none."""
-    parse = _STARTED.pop(paths.dbt_target_dir, None)
-    return None if parse is None else parse.finish(timeout)
-
-
-def cancel_warehouse_parse(paths: WarehousePaths) -> None:
-    parse = _STARTED.pop(paths.dbt_target_dir, None)
-    if parse is not None:
-        parse.cancel()
 
 
 def ensure_manifest() -> Path:

@@ -8,7 +8,6 @@ and by CI, never at import: loading the definitions only reads it.
 import contextlib
 import importlib.metadata
 import os
-import time
 from collections.abc import Mapping
 from functools import cache, cached_property
 from pathlib import Path
@@ -23,13 +22,7 @@ from packaging import version
 from orchestration.defs.resources import WarehouseResource, preview_markdown
 from orchestration.defs.specs import OWNER
 from orchestration.lib import console, incremental
-from orchestration.lib.dbt_manifest import (
-    ManifestMissing,
-    dbt_executable,
-    finish_warehouse_parse,
-    load_manifest,
-    manifest_path,
-)
+from orchestration.lib.dbt_manifest import ManifestMissing, dbt_executable, load_manifest, manifest_path
 from orchestration.lib.dbt_results import adopt_earlier_build, merge_run_results
 from orchestration.lib.ingest import loaded_deliveries
 from orchestration.lib.locking import DATABASE_LOCK, warehouse_lock
@@ -151,11 +144,6 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             arguments = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"]
             arguments += ["--full-refresh"] if decision.full_refresh else incremental.dbt_exclusion(manifest, unchanged)
             run_results = target / "run_results.json"
-            waited = time.monotonic()
-            if finish_warehouse_parse(settings.paths):
-                context.log.info(
-                    f"dbt: this warehouse's partial-parse state is ready (waited {time.monotonic() - waited:.1f} s)"
-                )
             adopt_earlier_build(run_results, settings.paths.dbt_latest_results)
             run_results.unlink(missing_ok=True)  # what is read after the build is of this build only
             with _dbt_console(target) as quiet:
