@@ -25,6 +25,7 @@ import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 
+from orchestration.lib import atomic
 from orchestration.lib.atomic import METADATA_KEY
 from orchestration.settings import REPO_ROOT
 
@@ -325,15 +326,13 @@ class Readers:
         # it more than once per read, and across an atomic replace can pair the old footer with
         # the new pages (benchmarks/torn_reads.py; tests/faults/test_torn_reads.py).
         if library == "pyarrow":
-            with path.open("rb") as handle:
-                table = pq.read_table(handle)
+            table = atomic.read_table(path)
             document = json.loads((table.schema.metadata or {}).get(METADATA_KEY, b"{}"))
             assert "run_id" in document, "metadata without the run"
             with self._lock:
                 self.run_ids.setdefault(key, set()).add(document["run_id"])
         elif library == "polars":
-            with path.open("rb") as handle:
-                pl.read_parquet(handle)
+            atomic.read_frame(path)
         else:
             with path.open("rb") as handle:
                 connection.read_parquet(handle).fetchall()
