@@ -765,7 +765,7 @@ def dbt_build_timings(warehouse: Path, started_epoch: float, top: int = 12) -> d
     it is dbt's process start, imports, parse and the events Dagster makes of its results.
     Empty when the newest results are older than the refresh (it ran no dbt).
     """
-    path = WarehousePaths(warehouse).dbt_target_dir / "run_results.json"
+    path = WarehousePaths(warehouse).dbt_run_results
     if not path.exists() or path.stat().st_mtime < started_epoch:
         return {"nodes": 0, "elapsed_s": None, "seconds_by_kind": {}, "slowest": []}
     results = json.loads(path.read_text(encoding="utf-8"))
@@ -780,6 +780,10 @@ def dbt_build_timings(warehouse: Path, started_epoch: float, top: int = 12) -> d
         "seconds_by_kind": {k: round(v, 2) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])},
         "slowest": [{"node": n, "seconds": round(t, 3)} for n, t in sorted(nodes, key=lambda x: -x[1])[:top]],
     }
+
+
+# The parts of a refresh (time_shares) that do not depend on how much data it reads or writes.
+FIXED_PARTS = ("start-up and Dagster", "dbt outside its build")
 
 
 def time_shares(refresh: dict) -> dict[str, float] | None:
@@ -1252,9 +1256,9 @@ def _monthly_breakdown(refresh: dict, full_s: float) -> str:
     if shares is None:
         return ""
     parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in shares.items())
-    fixed = shares["start-up and Dagster"] + shares["dbt outside its build"]
+    fixed = sum(shares[name] for name in FIXED_PARTS)
     budget = TARGET_MONTHLY_SHARE * full_s
-    data_work = shares["ingest"] + shares["dbt's build"] + shares["publication"]
+    data_work = sum(shares.values()) - fixed
     return (
         f"; {parts}; start-up, Dagster and dbt outside its build alone {fixed:.1f} s = "
         f"{100 * fixed / full_s:.1f} % of the full refresh, leaving {budget - fixed:.1f} s of the "

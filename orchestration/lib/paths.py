@@ -161,6 +161,11 @@ class WarehousePaths:
         return self.state_dir / "dbt_target"
 
     @property
+    def dbt_run_results(self) -> Path:
+        """dbt's ``run_results.json`` of the last build, in ``dbt_target_dir``."""
+        return self.dbt_target_dir / "run_results.json"
+
+    @property
     def dbt_latest_results(self) -> Path:
         """The latest result of every dbt node, over builds that leave unchanged nodes out (``dbt_results``)."""
         return self.state_dir / "dbt_results.json"

@@ -143,7 +143,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             incremental.forget_basis(settings.paths)
             arguments = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"]
             arguments += ["--full-refresh"] if decision.full_refresh else incremental.dbt_exclusion(manifest, unchanged)
-            run_results = target / "run_results.json"
+            run_results = settings.paths.dbt_run_results
             adopt_earlier_build(run_results, settings.paths.dbt_latest_results)
             run_results.unlink(missing_ok=True)  # what is read after the build is of this build only
             with _dbt_console(target) as quiet:
