@@ -113,14 +113,32 @@ def replacing(target: Path, tables: list[pl.DataFrame]):
         thread.join()
 
 
-def measure(read: Callable[[Path], pl.DataFrame], target: Path, tables, seconds: float) -> dict[str, object]:
+def measure(
+    read: Callable[[Path], pl.DataFrame],
+    target: Path,
+    tables,
+    seconds: float,
+    *,
+    until_more_than: int = 0,
+    at_most_seconds: float | None = None,
+) -> dict[str, object]:
+    """Read ``target`` for ``seconds`` while it is replaced; then on, up to ``at_most_seconds``,
+    until more than ``until_more_than`` reads succeeded and as many replacements overlapped them
+    (a slow machine replaces fewer times a second: the count, not the time, makes a test)."""
     valid = {fingerprint(t) for t in tables}
     full = {fingerprint(t): t for t in tables}
     reads = failed = wrong = 0
     messages: Counter[str] = Counter()
     with replacing(target, tables) as replaced:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
+        start = time.monotonic()
+        end, latest = start + seconds, start + max(seconds, at_most_seconds or seconds)
+
+        def reading() -> bool:
+            now = time.monotonic()
+            enough = reads > until_more_than and replaced[0] > until_more_than
+            return now < end or (now < latest and not enough)
+
+        while reading():
             try:
                 frame = read(target)
             except (KeyboardInterrupt, SystemExit):

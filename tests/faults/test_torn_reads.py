@@ -38,7 +38,7 @@ def test_a_read_through_one_handle_is_whole_while_the_file_is_replaced(torn_read
     torn_reads.write_parquet_atomic(tables[0], target, table_name="torn_reads")
     with duckdb.connect() as connection:
         read = torn_reads.readers(connection)[form]
-        result = torn_reads.measure(read, target, tables, seconds=1.5)
+        result = torn_reads.measure(read, target, tables, seconds=1.5, until_more_than=50, at_most_seconds=30)
     assert result["failed"] == 0, result["messages"]
     assert result["wrong"] == 0
     # The reads overlapped many replacements, or the test tried nothing.
